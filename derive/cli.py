@@ -1,0 +1,139 @@
+"""The ``derive`` command: argument handling, output and exit codes only.
+
+Exit codes: 0 when every step was verified, 1 when a step is wrong, 2 for bad input (unknown
+name or format, unreadable or unwritable file), with a one-line message and no traceback.
+``derive --help`` and ``derive --version`` never import SymPy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .errors import DeriveError
+from .library import BUILTINS
+from .render import FORMATS
+
+EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"derive: error: {message} (see 'derive --help')\n")
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        help="output format (default: text, or from the -o file's extension)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output"
+    )
+    parser.add_argument(
+        "--standalone",
+        action="store_true",
+        help="with LaTeX: a complete document that compiles with pdflatex",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="derive", description="Verified, step-by-step symbolic derivations.")
+    parser.add_argument("--version", action="version", version=f"derive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.add_parser("list", help="list the built-in derivations")
+    for name, (_, summary) in BUILTINS.items():
+        _output_options(commands.add_parser(name, help=summary, description=summary))
+    export = commands.add_parser("export", help="write every built-in derivation in every format")
+    export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            raise DeriveError("choose a command, e.g. 'derive sigmoid' or 'derive list'")
+        if args.command == "list":
+            return _list()
+        if args.command == "export":
+            return _export(Path(args.folder))
+        return _show(args)
+    except DeriveError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}")
+    except RecursionError:
+        return _fail("expression nested too deeply to handle")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"derive: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _list() -> int:
+    width = max(map(len, BUILTINS))
+    for name, (_, summary) in BUILTINS.items():
+        print(f"{name:<{width}}  {summary}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from .render import format_for
+
+    fmt = args.format or (format_for(args.output) if args.output else "text")
+    if args.standalone and fmt != "latex":
+        raise DeriveError("--standalone only applies to LaTeX output")
+    if args.output and not Path(args.output).parent.is_dir():
+        raise DeriveError(f"cannot write {args.output}: no such folder")
+
+    from .library import get
+
+    derivation = get(args.command)
+    _emit(derivation, fmt, args.output, args.standalone)
+    return EXIT_OK if derivation.ok else EXIT_WRONG
+
+
+def _emit(derivation: object, fmt: str, output: str | None, standalone: bool) -> None:
+    from .files import write_atomic
+    from .render import render
+
+    if output:
+        write_atomic(output, render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
+    elif fmt == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from .render.text import renderable
+
+        Console(highlight=False, emoji=False).print(renderable(derivation))  # type: ignore[arg-type]
+    else:
+        sys.stdout.write(render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
+
+
+def _export(folder: Path) -> int:
+    from .files import write_atomic
+    from .library import get
+    from .render import EXTENSIONS, render
+
+    if not folder.is_dir():
+        raise DeriveError(f"cannot write to {folder}: no such folder")
+    status = EXIT_OK
+    for name in BUILTINS:
+        derivation = get(name)
+        status = max(status, EXIT_OK if derivation.ok else EXIT_WRONG)
+        for suffix, fmt in EXTENSIONS.items():
+            if suffix != ".markdown":
+                write_atomic(folder / f"{name}{suffix}", render(derivation, fmt, standalone=fmt == "latex"))
+                print(os.path.join(str(folder), f"{name}{suffix}"))
+    return status

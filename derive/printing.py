@@ -1,0 +1,171 @@
+"""SymPy printers that show a derivation's steps as they were written.
+
+A step such as ``(−1/u²)·(−e^(−x))`` is a product SymPy would normally collapse, so the
+derivation keeps it as ``Mul(..., evaluate=False)``. These printers subclass SymPy's own and
+change three things:
+
+* an unevaluated ``Add``/``Mul`` prints its terms in the order written, with ``·`` between
+  factors and parentheses where a factor is a sum or negative;
+* ``Derivative`` of a named quantity prints in Leibniz form, ``dσ/du`` rather than
+  ``d/du σ(x)``;
+* :func:`sstr` writes unevaluated nodes as ``Mul(a, b, evaluate=False)`` so that the JSON
+  importer (:func:`derive.parse.parse` with the ``"sympy"`` dialect) rebuilds them exactly.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.conventions import requires_partial
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
+from sympy.printing.str import StrPrinter
+
+
+def is_unevaluated(expr: sp.Basic) -> bool:
+    """True for an ``Add``, ``Mul`` or ``Pow`` that evaluation would change."""
+    if not isinstance(expr, (sp.Add, sp.Mul, sp.Pow)):
+        return False
+    return expr.func(*expr.args) != expr
+
+
+def _needs_parentheses(factor: sp.Basic, first: bool) -> bool:
+    if isinstance(factor, (sp.Add, sp.core.relational.Relational)):
+        return True
+    return not first and factor.could_extract_minus_sign()
+
+
+def _leibniz_name(expr: sp.Basic) -> sp.Basic | None:
+    """The quantity written in the numerator of dσ/du: a symbol, or σ for σ(x)."""
+    if isinstance(expr, sp.Symbol):
+        return expr
+    if isinstance(expr, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in expr.args):
+        return sp.Symbol(expr.func.__name__)
+    return None
+
+
+class DeriveLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer, with written-order products and Leibniz derivatives."""
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        if not is_unevaluated(expr):
+            return super()._print_Mul(expr)
+        parts = []
+        for index, factor in enumerate(expr.args):
+            text = self._print(factor)
+            parts.append(rf"\left({text}\right)" if _needs_parentheses(factor, index == 0) else text)
+        return r" \cdot ".join(parts)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if not is_unevaluated(expr):
+            return super()._print_Add(expr, order)
+        text = self._print(expr.args[0])
+        for term in expr.args[1:]:
+            printed = self._print(term)
+            text += f" {printed}" if printed.startswith("-") else f" + {printed}"
+        return text
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        name = _leibniz_name(expr.expr)
+        if name is None:
+            return super()._print_Derivative(expr)
+        d = r"\partial" if requires_partial(expr.expr) else "d"
+        order = sum(count for _, count in expr.variable_count)
+        top = f"{d} {self._print(name)}" if order == 1 else f"{d}^{{{order}}} {self._print(name)}"
+        bottom = " ".join(
+            f"{d} {self._print(v)}" if count == 1 else f"{d} {self._print(v)}^{{{count}}}"
+            for v, count in expr.variable_count
+        )
+        return rf"\frac{{{top}}}{{{bottom}}}"
+
+
+class DerivePrettyPrinter(PrettyPrinter):
+    """SymPy's unicode pretty printer, with written-order products and Leibniz derivatives."""
+
+    def _print_Mul(self, expr: sp.Mul) -> prettyForm:
+        if not is_unevaluated(expr):
+            return super()._print_Mul(expr)
+        result: prettyForm | None = None
+        for index, factor in enumerate(expr.args):
+            form = self._print(factor)
+            if _needs_parentheses(factor, index == 0):
+                form = prettyForm(*form.parens())
+            result = form if result is None else prettyForm(*stringPict.next(result, "⋅", form))
+        assert result is not None
+        result.binding = prettyForm.MUL
+        return result
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> prettyForm:
+        if not is_unevaluated(expr):
+            return super()._print_Add(expr, order)
+        result = self._print(expr.args[0])
+        for term in expr.args[1:]:
+            negative = term.could_extract_minus_sign()
+            form = self._print(-term if negative else term)
+            if isinstance(term, sp.Add):
+                form = prettyForm(*form.parens())
+            result = prettyForm(*stringPict.next(result, " - " if negative else " + ", form))
+        result.binding = prettyForm.ADD
+        return result
+
+    def _print_Derivative(self, expr: sp.Derivative) -> prettyForm:
+        name = _leibniz_name(expr.expr)
+        if name is None:
+            return super()._print_Derivative(expr)
+        d = "∂" if requires_partial(expr.expr) else "d"
+        order = sum(count for _, count in expr.variable_count)
+        top = prettyForm(d)
+        if order > 1:
+            top = top ** prettyForm(str(order))
+        top = prettyForm(*top.right(self._print(name)))
+        bottom: prettyForm | None = None
+        for v, count in expr.variable_count:
+            part = prettyForm(*self._print(v).left(d))
+            if count > 1:
+                part = part ** prettyForm(str(count))
+            bottom = part if bottom is None else prettyForm(*bottom.right(" ", part))
+        assert bottom is not None
+        form = prettyForm(*top.below(stringPict.LINE, bottom))
+        form.baseline = top.height()
+        form.binding = prettyForm.MUL
+        return form
+
+
+class DeriveStrPrinter(StrPrinter):
+    """SymPy's ``str()`` syntax, writing unevaluated nodes as constructor calls."""
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        if isinstance(expr, sp.Basic) and is_unevaluated(expr):
+            args = ", ".join(self._print(a) for a in expr.args)
+            return f"{type(expr).__name__}({args}, evaluate=False)"
+        return super()._print(expr, **kwargs)
+
+
+def latex(expr: sp.Basic) -> str:
+    """LaTeX for one expression or equation, as the renderers write it."""
+    return DeriveLatexPrinter().doprint(expr)
+
+
+def pretty(expr: sp.Basic, *, unicode: bool = True) -> str:
+    """Multi-line unicode (or ASCII) art for one expression, for the terminal."""
+    return _pretty_printer(unicode).doprint(expr)
+
+
+def _pretty_printer(unicode: bool) -> DerivePrettyPrinter:
+    return DerivePrettyPrinter({"use_unicode": unicode, "wrap_line": False})
+
+
+def sstr(expr: sp.Basic) -> str:
+    """SymPy ``str()`` syntax that :func:`derive.parse.parse` reads back to an equal object."""
+    return DeriveStrPrinter().doprint(expr)
+
+
+def pretty_relation(lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True) -> str:
+    """``lhs relation rhs`` as multi-line art; with ``lhs=None`` a continued line, ``= rhs``."""
+    printer = _pretty_printer(unicode)
+    form = printer._print(rhs)
+    form = prettyForm(*form.left(f"{relation} "))
+    if lhs is not None:
+        form = prettyForm(*stringPict.next(printer._print(lhs), " ", form))
+    return form.render(wrap_line=False)

@@ -1,0 +1,46 @@
+"""Renderers: functions of a :class:`~derive.model.Derivation` that return text.
+
+This module only names the formats (so the CLI can check a request without importing SymPy);
+each renderer lives in its own module and is imported when used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import DeriveError
+
+if TYPE_CHECKING:
+    from ..model import Derivation
+
+FORMATS = ("text", "latex", "markdown", "json")
+EXTENSIONS = {".txt": "text", ".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
+
+
+def format_for(path: str | Path) -> str:
+    """The output format implied by a file name's extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise DeriveError(f"cannot tell the format from {str(path)!r}; use --format or one of {known}")
+    return EXTENSIONS[suffix]
+
+
+def render(derivation: Derivation, fmt: str, *, standalone: bool = False) -> str:
+    """``derivation`` as text in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "text":
+        from .text import render_text
+
+        return render_text(derivation)
+    if fmt == "latex":
+        from .latex import render_latex
+
+        return render_latex(derivation, standalone=standalone)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(derivation)
+    if fmt == "json":
+        return derivation.to_json()
+    raise DeriveError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

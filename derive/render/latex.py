@@ -1,0 +1,79 @@
+"""LaTeX: the steps in an ``align*`` environment, each annotated with its rule.
+
+The verdict of each step is written as a LaTeX comment at the end of its line (so importers
+and the PDF are not cluttered); a standalone document also lists the verdicts in its text.
+"""
+
+from __future__ import annotations
+
+from ..model import Derivation, Step
+from ..printing import latex
+from .marks import continues, summary
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def escape(text: str) -> str:
+    """``text`` safe inside ``\\text{…}`` or a paragraph: LaTeX's special characters escaped."""
+    return "".join(_SPECIAL.get(char, char) for char in text)
+
+
+def render_align(derivation: Derivation, *, environment: str = "align*", comments: bool = True) -> str:
+    """The definitions, steps and result as one ``align*`` (or ``aligned``) block."""
+    rows: list[tuple[str, str]] = [
+        (rf"{latex(d.lhs)} &\mathrel{{:=}} {latex(d.rhs)} && \text{{definition}}", "")
+        for d in derivation.definitions
+    ]
+    previous: Step | None = None
+    for step in (*derivation.steps, derivation.result):
+        lhs = "" if continues(previous, step) and step is not derivation.result else latex(step.lhs)
+        rows.append(
+            (
+                rf"{lhs} &= {latex(step.rhs)} && \text{{{escape(step.rule)}}}",
+                f" % {step.verdict.describe()}" if comments else "",
+            )
+        )
+        previous = step
+    # The line break goes before the comment: after it, it would be commented out.
+    body = "\n".join(
+        row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
+    )
+    return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+
+
+def render_latex(derivation: Derivation, *, standalone: bool = False) -> str:
+    """The ``align*`` block, or with ``standalone`` a complete document for ``pdflatex``."""
+    block = render_align(derivation)
+    if not standalone:
+        return block + "\n"
+    verdicts = "\n".join(
+        rf"  \item {escape(step.rule)}: {escape(step.verdict.describe())}"
+        for step in (*derivation.steps, derivation.result)
+    )
+    return "\n".join(
+        [
+            r"\documentclass{article}",
+            r"\usepackage{amsmath}",
+            r"\begin{document}",
+            rf"\section*{{{escape(derivation.title)}}}",
+            block,
+            r"\subsection*{Verification}",
+            rf"{escape(summary(derivation))}. Each step was checked by \texttt{{derive}}:",
+            r"\begin{enumerate}",
+            verdicts,
+            r"\end{enumerate}",
+            r"\end{document}",
+            "",
+        ]
+    )

@@ -1,0 +1,35 @@
+"""The short verdict marks all renderers share."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import Derivation, Step, Verdict
+
+MARKS = {"symbolic": "✓", "numeric": "≈", "failed": "✗", "unchecked": "?"}
+LABELS = {"symbolic": "symbolic", "numeric": "numeric", "failed": "WRONG", "unchecked": "unchecked"}
+
+
+def mark(verdict: Verdict) -> str:
+    """``✓ symbolic (cancel)``: the mark, the kind of check, and the rung or reason."""
+    text = f"{MARKS[verdict.status]} {LABELS[verdict.status]}"
+    return f"{text} ({verdict.method})" if verdict.method else text
+
+
+def continues(previous: Step | None, step: Step) -> bool:
+    """A step whose left side repeats the previous one is shown as ``= rhs``."""
+    return previous is not None and previous.lhs == step.lhs
+
+
+def summary(derivation: Derivation) -> str:
+    """``12 claims: 11 verified symbolically, 1 numerically (not proved)`` and so on."""
+    counts = Counter(s.verdict.status for s in (*derivation.steps, derivation.result))
+    total = sum(counts.values())
+    parts = [f"{counts['symbolic']} verified symbolically"] if counts.get("symbolic") else []
+    if counts.get("numeric"):
+        parts.append(f"{counts['numeric']} numerically (not proved)")
+    if counts.get("failed"):
+        parts.append(f"{counts['failed']} wrong")
+    if counts.get("unchecked"):
+        parts.append(f"{counts['unchecked']} not checked")
+    return f"{total} claims: " + ", ".join(parts)

@@ -1,0 +1,73 @@
+"""The terminal view: a ``rich`` table of numbered steps with SymPy's unicode pretty printing."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Derivation, Step
+from ..printing import pretty_relation
+from .marks import continues, mark, summary
+
+STYLES = {"symbolic": "green", "numeric": "yellow", "failed": "bold red", "unchecked": "magenta"}
+
+
+def _verdict(step: Step) -> Text:
+    text = Text(mark(step.verdict), style=STYLES[step.verdict.status])
+    if step.verdict.status == "failed" and step.verdict.point:
+        text.append("\n" + step.verdict.describe(), style="red")
+    return text
+
+
+def _equations(derivation: Derivation) -> list[str]:
+    """The art for every definition, step and the result, in display order."""
+    art = [pretty_relation(d.lhs, "≔", d.rhs) for d in derivation.definitions]
+    previous: Step | None = None
+    for step in derivation.steps:
+        art.append(pretty_relation(None if continues(previous, step) else step.lhs, "=", step.rhs))
+        previous = step
+    art.append(pretty_relation(derivation.result.lhs, "=", derivation.result.rhs))
+    return art
+
+
+def renderable(derivation: Derivation) -> RenderableType:
+    """The derivation as a ``rich`` renderable (title, definitions, steps, result, summary)."""
+    art = iter(_equations(derivation))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, leading=1)
+    table.add_column("#", justify="right", style="dim", no_wrap=True, vertical="middle")
+    table.add_column("step", no_wrap=True, overflow="ignore")
+    table.add_column("rule", style="cyan", vertical="middle")
+    table.add_column("check", vertical="middle")
+    for _ in derivation.definitions:
+        table.add_row("", Text(next(art)), "definition", Text("≔ by definition", style="dim"))
+    for number, step in enumerate(derivation.steps, 1):
+        table.add_row(str(number), Text(next(art)), step.rule, _verdict(step))
+    table.add_section()
+    table.add_row("", Text(next(art), style="bold"), "result", _verdict(derivation.result))
+    status = Text(summary(derivation), style="green" if derivation.ok else "bold red")
+    return Group(Text(derivation.title, style="bold underline"), Text(""), table, Text(""), status)
+
+
+def render_text(derivation: Derivation) -> str:
+    """Plain text (no colour codes), as written to ``.txt`` files and pipes."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width(derivation),
+        color_system=None,
+        force_terminal=False,
+        emoji=False,
+        highlight=False,
+    )
+    console.print(renderable(derivation))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def width(derivation: Derivation) -> int:
+    """Wide enough that no equation is folded: pretty-printed art cannot be wrapped."""
+    widest = max(len(line) for art in _equations(derivation) for line in art.splitlines())
+    return max(100, widest + 70)

@@ -1,0 +1,287 @@
+"""Verification: every step is a claimed equation, and this module decides whether it holds.
+
+A step ``lhs = rhs`` holds when ``lhs − rhs`` is identically zero once the derivation's
+definitions are substituted and derivatives are evaluated. A derivative with respect to a
+defined quantity, ``dσ/du`` with ``u := 1 + e^(−x)``, means ``σ'(x) / u'(x)`` (Leibniz
+notation between two quantities that both depend on the variable).
+
+The ladder, cheapest rung first, each under its own time budget:
+
+1. ``identical`` — the expanded sides are the same expression;
+2. ``cancel`` / ``expand`` — rational normal form of the difference is zero;
+3. ``simplify`` / ``simplify(rewrite(exp))`` — SymPy's heuristics reach zero;
+4. ``numeric`` — both sides agree to 25 significant digits at random points (evaluated with
+   mpmath at 40 digits). This is evidence, not proof, and is reported as ``numeric``.
+
+A quick numeric probe runs first, so a false step is reported as ``failed`` with the point
+where the sides differ instead of spending the symbolic budgets on it.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .model import Definition, Derivation, Step, Verdict
+from .parse import parse
+from .printing import sstr
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Seconds allowed for substituting definitions, for each symbolic rung and for the numeric
+    rung of one step."""
+
+    prepare: float = 4.0
+    symbolic: float = 2.0
+    numeric: float = 4.0
+
+
+DEFAULT_BUDGET = Budget()
+SAMPLE_POINTS = 8
+_PROBE_POINTS = 3
+_DIGITS = 40
+_AGREE = sp.Float("1e-25")
+_DISAGREE = sp.Float("1e-12")
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so that SymPy's broad handlers let it through."""
+
+
+class _CannotCheck(Exception):
+    """The step cannot be put into a checkable form; the verdict is ``unchecked``."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread on POSIX; elsewhere unlimited)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum: int, frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Expander:
+    """Substitutes a derivation's definitions into expressions and evaluates derivatives."""
+
+    def __init__(self, definitions: tuple[Definition, ...], variable: sp.Symbol) -> None:
+        self.variable = variable
+        self.symbols = {d.lhs: d.rhs for d in definitions if isinstance(d.lhs, sp.Symbol)}
+        self.functions = {d.lhs.func: d for d in definitions if isinstance(d.lhs, AppliedUndef)}
+        self.rounds = len(definitions) + 1
+
+    def __call__(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with every defined name replaced and every derivative carried out."""
+        return self.substitute(expr).doit()
+
+    def substitute(self, expr: sp.Basic) -> sp.Basic:
+        expr = expr.replace(
+            lambda e: isinstance(e, sp.Derivative) and any(v in self.symbols for v in e.variables),
+            self.leibniz,
+        )
+        for _ in range(self.rounds):
+            new = expr.xreplace(self.symbols)
+            for function, definition in self.functions.items():
+                new = new.replace(function, self.apply(definition))
+            if new == expr:
+                return expr
+            expr = new
+        raise _CannotCheck("the definitions refer to each other in a cycle")
+
+    @staticmethod
+    def apply(definition: Definition) -> Callable[..., sp.Basic]:
+        parameters = definition.lhs.args
+
+        def body(*args: sp.Basic) -> sp.Basic:
+            if len(args) != len(parameters):
+                raise _CannotCheck(f"{definition.lhs.func} is applied to {len(args)} arguments")
+            return definition.rhs.xreplace(dict(zip(parameters, args, strict=True)))
+
+        return body
+
+    def leibniz(self, derivative: sp.Derivative) -> sp.Basic:
+        """dA/du for a defined u is A'(x)/u'(x): both sides are functions of the variable."""
+        result = self(derivative.expr)
+        for v, count in derivative.variable_count:
+            if v not in self.symbols:
+                result = sp.diff(result, (v, count))
+                continue
+            inner = sp.diff(self(v), self.variable)
+            if inner == 0:
+                raise _CannotCheck(f"d/d{v} is undefined: {v} does not depend on {self.variable}")
+            for _ in range(int(count)):
+                result = sp.diff(result, self.variable) / inner
+        return result
+
+
+_RUNGS: tuple[tuple[str, Callable[[sp.Basic], sp.Basic]], ...] = (
+    ("cancel", sp.cancel),
+    ("expand", lambda d: sp.expand(d, deep=True)),
+    ("simplify", sp.simplify),
+    ("simplify in exp", lambda d: sp.simplify(d.rewrite(sp.exp))),
+)
+
+
+def as_expression(value: sp.Basic | str | int | float) -> sp.Basic:
+    """A SymPy object for ``value``: text goes through the safe parser, never ``sympify``."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, str):
+        return parse(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected an expression, got {type(value).__name__}")
+    return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
+
+
+def check_equation(
+    lhs: sp.Basic | str | int | float,
+    rhs: sp.Basic | str | int | float,
+    definitions: tuple[Definition, ...] = (),
+    variable: sp.Symbol | None = None,
+    budget: Budget = DEFAULT_BUDGET,
+) -> Verdict:
+    """Decide whether ``lhs = rhs`` holds, given the definitions; see the module docstring."""
+    variable = variable if variable is not None else sp.Symbol("x")
+    lhs, rhs = as_expression(lhs), as_expression(rhs)
+    try:
+        with _time_limit(budget.prepare):
+            expand = Expander(definitions, variable)
+            left, right = expand(lhs), expand(rhs)
+    except _CannotCheck as exc:
+        return Verdict("unchecked", str(exc))
+    except _OutOfTime:
+        return Verdict("unchecked", "substituting the definitions took too long")
+    if left == right:
+        return Verdict("symbolic", "identical")
+
+    sampler = _Sampler(left, right)
+    probe = sampler.run(_PROBE_POINTS, budget.numeric / 4)
+    if probe.status == "failed":
+        return probe
+
+    difference = left - right
+    for name, rung in _RUNGS:
+        try:
+            with _time_limit(budget.symbolic):
+                if rung(difference) == 0:
+                    return Verdict("symbolic", name)
+        except _OutOfTime:
+            continue
+        except (
+            TypeError,
+            ValueError,
+            NotImplementedError,
+            AttributeError,
+            RecursionError,
+            ZeroDivisionError,
+            sp.PolynomialError,
+        ):
+            continue  # a rung that cannot handle this expression proves nothing
+    return sampler.run(SAMPLE_POINTS, budget.numeric)
+
+
+class _Sampler:
+    """Evaluates both sides at reproducible random points."""
+
+    def __init__(self, left: sp.Basic, right: sp.Basic) -> None:
+        seed = zlib.crc32(f"{sstr(left)}={sstr(right)}".encode())
+        self.random = random.Random(seed)
+        self.left, self.right = self._concrete(left), self._concrete(right)
+        free = self.left.free_symbols | self.right.free_symbols
+        self.symbols = sorted(free, key=lambda s: s.name)
+
+    def _concrete(self, expr: sp.Basic) -> sp.Basic:
+        """Undefined functions f(x) become a random smooth function: an identity meant for every f
+        must hold for this one too."""
+        for function in sorted({a.func for a in expr.atoms(AppliedUndef)}, key=str):
+            a, b, c = (sp.Rational(self.random.randint(5, 20), 10) for _ in range(3))
+
+            def smooth(*args: sp.Basic, a: sp.Basic = a, b: sp.Basic = b, c: sp.Basic = c) -> sp.Basic:
+                t = sum(args, sp.Integer(0)) / len(args) if args else sp.Integer(0)
+                return a * sp.sin(b * t) + c * sp.exp(t / 3)
+
+            expr = expr.replace(function, smooth)
+        return expr.doit()
+
+    def point(self) -> dict[sp.Symbol, sp.Rational]:
+        return {
+            s: sp.Rational(self.random.choice((-1, 1)) * self.random.randint(10, 300), 100)
+            for s in self.symbols
+        }
+
+    def run(self, count: int, seconds: float) -> Verdict:
+        agreed = 0
+        try:
+            with _time_limit(seconds):
+                for _ in range(count * 3):
+                    if agreed == count:
+                        break
+                    point = self.point()
+                    left = self._value(self.left, point)
+                    right = self._value(self.right, point)
+                    if left is None or right is None:
+                        continue
+                    gap = abs(left - right)
+                    scale = max(sp.Float(1), abs(left), abs(right))
+                    if gap <= _AGREE * scale:
+                        agreed += 1
+                    elif gap > _DISAGREE * scale:
+                        return Verdict(
+                            "failed",
+                            "sides differ at a sample point",
+                            tuple((s.name, f"{float(v):g}") for s, v in point.items()),
+                            _show(left),
+                            _show(right),
+                        )
+        except _OutOfTime:
+            pass
+        if agreed >= min(count, 4):
+            return Verdict("numeric", f"equal at {agreed} random points to 25 digits")
+        return Verdict("unchecked", "no proof found, and too few points could be evaluated")
+
+    @staticmethod
+    def _value(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> sp.Expr | None:
+        try:
+            value = expr.xreplace(point).evalf(_DIGITS)
+        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError):
+            return None
+        if value.free_symbols or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return None
+        real, imag = value.as_real_imag()
+        if not (real.is_Number and imag.is_Number):
+            return None
+        return value
+
+
+def _show(value: sp.Expr) -> str:
+    return str(value.evalf(12))
+
+
+def verify_step(step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Verdict:
+    """The verdict for one step, in the context of ``derivation``'s definitions."""
+    return check_equation(step.lhs, step.rhs, derivation.definitions, derivation.variable, budget)
+
+
+def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivation:
+    """A copy of ``derivation`` with a freshly computed verdict on every step and the result."""
+    steps = [verify_step(step, derivation, budget) for step in derivation.steps]
+    return derivation.with_verdicts(steps, verify_step(derivation.result, derivation, budget))

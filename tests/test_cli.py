@@ -1,0 +1,117 @@
+"""The command line as users run it: formats, files, exit codes, and clean errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from derive.model import Derivation
+from derive.render.text import render_text
+
+
+def test_sigmoid_prints_the_verified_derivation(derive_cli, sigmoid: Derivation) -> None:
+    run = derive_cli("sigmoid")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == render_text(sigmoid)
+    assert run.stderr == ""
+
+
+def test_no_colour_when_piped_even_if_forced_off(derive_cli) -> None:
+    for env in ({}, {"NO_COLOR": "1"}, {"TERM": "xterm-256color"}):
+        assert "\x1b[" not in derive_cli("sigmoid", env=env).stdout
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown", "json", "text"])
+def test_formats_on_stdout(derive_cli, fmt: str) -> None:
+    run = derive_cli("sigmoid", "--format", fmt)
+    assert run.returncode == 0, run.stderr
+    if fmt == "json":
+        assert Derivation.from_json(run.stdout).ok
+    if fmt == "latex":
+        assert run.stdout.startswith("\\begin{align*}")
+
+
+@pytest.mark.parametrize(("name", "start"), [
+    ("s.tex", "\\begin{align*}"), ("s.md", "# Derivative"), ("s.json", "{"), ("s.txt", "Derivative"),
+])
+def test_output_file_format_follows_the_extension(derive_cli, tmp_path: Path, name: str, start: str) -> None:
+    run = derive_cli("sigmoid", "-o", str(tmp_path / name))
+    assert run.returncode == 0 and run.stdout == ""
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_standalone_document(derive_cli) -> None:
+    run = derive_cli("sigmoid", "--format", "latex", "--standalone")
+    assert run.stdout.startswith("\\documentclass") and run.stdout.rstrip().endswith("\\end{document}")
+
+
+@pytest.mark.parametrize("args", [
+    ["nosuch"],
+    ["sigmoid", "--format", "pdf"],
+    ["sigmoid", "-o", "out.pdf"],
+    ["sigmoid", "-o", "missing-folder/out.tex"],
+    ["sigmoid", "-o", "/proc/out.tex"],
+    ["sigmoid", "--standalone", "--format", "json"],
+    ["sigmoid", "--bogus"],
+    [],
+    ["export", "missing-folder"],
+])
+def test_bad_input_is_one_line_exit_2_and_no_file(derive_cli, tmp_path: Path, args: list[str]) -> None:
+    run = derive_cli(*args, cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1 and run.stderr.startswith("derive: error: ")
+    assert "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_leaves_the_old_file_untouched(derive_cli, tmp_path: Path) -> None:
+    target = tmp_path / "s.tex"
+    target.write_text("old", encoding="utf-8")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    run = derive_cli("sigmoid", "-o", str(folder / "s.json" / "nested.tex"))
+    assert run.returncode == 2
+    assert target.read_text(encoding="utf-8") == "old"
+    assert list(folder.iterdir()) == []
+
+
+def test_list_names_the_builtins(derive_cli) -> None:
+    run = derive_cli("list")
+    assert run.returncode == 0
+    assert run.stdout.startswith("sigmoid ")
+
+
+def test_version_and_help_do_not_import_sympy() -> None:
+    code = (
+        "import sys\n"
+        "from derive.cli import main\n"
+        "for args in (['--version'], ['--help'], ['sigmoid', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exit:\n"
+        "        assert exit.code == 0\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'rich', 'mpmath')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]"
+    assert "derive 0.1.0" in run.stdout
+
+
+def test_python_api_exposes_the_steps() -> None:
+    code = ("from derive import sigmoid, Derivation, Step\n"
+            "assert isinstance(sigmoid, Derivation) and all(isinstance(s, Step) for s in sigmoid.steps)\n"
+            "print(sigmoid.result.verdict.status)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "symbolic"
+
+
+def test_json_from_the_cli_round_trips(derive_cli, sigmoid: Derivation) -> None:
+    loaded = Derivation.from_json(derive_cli("sigmoid", "--format", "json").stdout)
+    assert loaded == sigmoid
+    assert json.loads(loaded.to_json()) == json.loads(sigmoid.to_json())

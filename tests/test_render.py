@@ -1,0 +1,100 @@
+"""Renderers: LaTeX that compiles, Markdown that KaTeX renders, plain text without colour codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from derive.model import Derivation
+from derive.render import render
+from derive.render.latex import escape, render_latex
+from derive.render.markdown import render_markdown
+from derive.render.text import render_text
+
+HERE = Path(__file__).resolve().parent
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable) == "1"
+
+
+def test_latex_is_one_align_block_with_rules(sigmoid: Derivation) -> None:
+    latex = render_latex(sigmoid)
+    assert latex.startswith("\\begin{align*}") and latex.rstrip().endswith("\\end{align*}")
+    rows = latex.strip().splitlines()[1:-1]
+    assert len(rows) == len(sigmoid.definitions) + len(sigmoid.steps) + 1
+    assert all("\\text{" in row for row in rows)
+    assert "\\text{chain rule}" in latex
+    assert "\\frac{d \\sigma}{d u}" in latex
+    # every row but the last ends its line before its verdict comment
+    assert all(re.search(r"\\\\( %.*)?$", row) for row in rows[:-1])
+
+
+def test_latex_escapes_text() -> None:
+    assert escape("50% of a_b & {c}") == r"50\% of a\_b \& \{c\}"
+
+
+def test_standalone_latex_compiles_with_pdflatex(sigmoid: Derivation, tmp_path: Path) -> None:
+    if shutil.which("pdflatex") is None:
+        if _required("DERIVE_REQUIRE_LATEX"):
+            pytest.fail("pdflatex is required (DERIVE_REQUIRE_LATEX=1) but not installed")
+        pytest.skip("pdflatex not installed")
+    source = tmp_path / "sigmoid.tex"
+    source.write_text(render_latex(sigmoid, standalone=True), encoding="utf-8")
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert (tmp_path / "sigmoid.pdf").stat().st_size > 1000
+    assert "Warning" not in (tmp_path / "sigmoid.log").read_text(errors="replace")
+
+
+def _math_blocks(markdown: str) -> list[str]:
+    return re.findall(r"^\$\$ (.*) \$\$$", markdown, flags=re.MULTILINE)
+
+
+def test_markdown_has_a_display_block_per_equation(sigmoid: Derivation) -> None:
+    markdown = render_markdown(sigmoid)
+    blocks = _math_blocks(markdown)
+    assert len(blocks) == len(sigmoid.definitions) + len(sigmoid.steps) + 1
+    assert markdown.count("$$") == 2 * len(blocks)
+    assert "**4. chain rule** — ✓ symbolic" in markdown
+
+
+def test_markdown_math_renders_with_katex(sigmoid: Derivation) -> None:
+    katex = os.environ.get("DERIVE_KATEX")
+    if not katex or shutil.which("node") is None:
+        if _required("DERIVE_REQUIRE_KATEX"):
+            pytest.fail("KaTeX is required (DERIVE_REQUIRE_KATEX=1) but DERIVE_KATEX or node is missing")
+        pytest.skip("set DERIVE_KATEX to a KaTeX package folder to run")
+    formulas = _math_blocks(render_markdown(sigmoid))
+    formulas.append(sigmoid._repr_latex_().strip("$"))
+    run = subprocess.run(["node", str(HERE / "js" / "katex_check.js")], input=json.dumps(formulas),
+                         capture_output=True, text=True, timeout=60, check=True)
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(results) == len(formulas)
+    assert [r for r in results if not r["ok"]] == []
+
+
+def test_text_is_plain_and_numbered(sigmoid: Derivation) -> None:
+    text = render_text(sigmoid)
+    assert "\x1b[" not in text
+    assert text.splitlines()[0] == "Derivative of the sigmoid"
+    for number, step in enumerate(sigmoid.steps, 1):
+        assert re.search(rf"^\s*{number}\s.*{re.escape(step.rule)}\s+✓ symbolic", text, re.MULTILINE)
+    assert "σ(x)⋅(1 - σ(x))" in text
+    assert "12 claims: 12 verified symbolically" in text
+
+
+def test_render_dispatches_every_format(sigmoid: Derivation) -> None:
+    assert json.loads(render(sigmoid, "json"))["schema"] == "derive/1"
+    assert render(sigmoid, "latex", standalone=True).startswith("\\documentclass")
+    assert render(sigmoid, "markdown").startswith("# ")
+    assert render(sigmoid, "text").startswith("Derivative")
