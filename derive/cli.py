@@ -18,6 +18,7 @@ from . import __version__
 from .errors import DeriveError
 from .library import BUILTINS
 from .render import FORMATS
+from .startup import defer_unused_sympy_modules
 
 EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
 
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    defer_unused_sympy_modules()
     try:
         if args.command is None:
             raise DeriveError("choose a command, e.g. 'derive sigmoid' or 'derive list'")

@@ -164,8 +164,7 @@ def sstr(expr: sp.Basic) -> str:
 def pretty_relation(lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True) -> str:
     """``lhs relation rhs`` as multi-line art; with ``lhs=None`` a continued line, ``= rhs``."""
     printer = _pretty_printer(unicode)
-    form = printer._print(rhs)
-    form = prettyForm(*form.left(f"{relation} "))
+    form = prettyForm(*printer._print(rhs).left(f"{relation} "))
     if lhs is not None:
         form = prettyForm(*stringPict.next(printer._print(lhs), " ", form))
     return form.render(wrap_line=False)

@@ -13,8 +13,8 @@ The ladder, cheapest rung first, each under its own time budget:
 4. ``numeric`` — both sides agree to 25 significant digits at random points (evaluated with
    mpmath at 40 digits). This is evidence, not proof, and is reported as ``numeric``.
 
-A quick numeric probe runs first, so a false step is reported as ``failed`` with the point
-where the sides differ instead of spending the symbolic budgets on it.
+A quick numeric probe runs after ``cancel``, so a false step is reported as ``failed`` with the
+point where the sides differ instead of spending the expensive symbolic budgets on it.
 """
 
 from __future__ import annotations
@@ -173,13 +173,13 @@ def check_equation(
     if left == right:
         return Verdict("symbolic", "identical")
 
-    sampler = _Sampler(left, right)
-    probe = sampler.run(_PROBE_POINTS, budget.numeric / 4)
-    if probe.status == "failed":
-        return probe
-
     difference = left - right
-    for name, rung in _RUNGS:
+    sampler = _Sampler(left, right)
+    for index, (name, rung) in enumerate(_RUNGS):
+        if index == 1:  # past the cheap rung, a false step should not cost the symbolic budgets
+            probe = sampler.run(_PROBE_POINTS, budget.numeric / 4)
+            if probe.status == "failed":
+                return probe
         try:
             with _time_limit(budget.symbolic):
                 if rung(difference) == 0:

@@ -20,13 +20,19 @@ def sigmoid() -> Derivation:
     return get("sigmoid")
 
 
-def run_derive(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_derive(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m derive ARGS`` as a user would, capturing both streams."""
     environment = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "derive", *args], input=stdin, capture_output=True, text=True,
-        env=environment, cwd=cwd or ROOT, timeout=120,
+        [sys.executable, "-m", "derive", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd or ROOT,
+        timeout=120,
     )
 
 

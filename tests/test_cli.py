@@ -35,9 +35,15 @@ def test_formats_on_stdout(derive_cli, fmt: str) -> None:
         assert run.stdout.startswith("\\begin{align*}")
 
 
-@pytest.mark.parametrize(("name", "start"), [
-    ("s.tex", "\\begin{align*}"), ("s.md", "# Derivative"), ("s.json", "{"), ("s.txt", "Derivative"),
-])
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("s.tex", "\\begin{align*}"),
+        ("s.md", "# Derivative"),
+        ("s.json", "{"),
+        ("s.txt", "Derivative"),
+    ],
+)
 def test_output_file_format_follows_the_extension(derive_cli, tmp_path: Path, name: str, start: str) -> None:
     run = derive_cli("sigmoid", "-o", str(tmp_path / name))
     assert run.returncode == 0 and run.stdout == ""
@@ -50,17 +56,20 @@ def test_standalone_document(derive_cli) -> None:
     assert run.stdout.startswith("\\documentclass") and run.stdout.rstrip().endswith("\\end{document}")
 
 
-@pytest.mark.parametrize("args", [
-    ["nosuch"],
-    ["sigmoid", "--format", "pdf"],
-    ["sigmoid", "-o", "out.pdf"],
-    ["sigmoid", "-o", "missing-folder/out.tex"],
-    ["sigmoid", "-o", "/proc/out.tex"],
-    ["sigmoid", "--standalone", "--format", "json"],
-    ["sigmoid", "--bogus"],
-    [],
-    ["export", "missing-folder"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nosuch"],
+        ["sigmoid", "--format", "pdf"],
+        ["sigmoid", "-o", "out.pdf"],
+        ["sigmoid", "-o", "missing-folder/out.tex"],
+        ["sigmoid", "-o", "/proc/out.tex"],
+        ["sigmoid", "--standalone", "--format", "json"],
+        ["sigmoid", "--bogus"],
+        [],
+        ["export", "missing-folder"],
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_no_file(derive_cli, tmp_path: Path, args: list[str]) -> None:
     run = derive_cli(*args, cwd=tmp_path)
     assert run.returncode == 2
@@ -104,9 +113,11 @@ def test_version_and_help_do_not_import_sympy() -> None:
 
 
 def test_python_api_exposes_the_steps() -> None:
-    code = ("from derive import sigmoid, Derivation, Step\n"
-            "assert isinstance(sigmoid, Derivation) and all(isinstance(s, Step) for s in sigmoid.steps)\n"
-            "print(sigmoid.result.verdict.status)\n")
+    code = (
+        "from derive import sigmoid, Derivation, Step\n"
+        "assert isinstance(sigmoid, Derivation) and all(isinstance(s, Step) for s in sigmoid.steps)\n"
+        "print(sigmoid.result.verdict.status)\n"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "symbolic"
 

@@ -47,23 +47,35 @@ def test_a_tampered_json_step_fails_on_reverification(sigmoid: Derivation) -> No
 
 
 def test_failed_verdicts_round_trip_with_their_point() -> None:
-    derivation = verify(Derivation("wrong", x, (), (Step(sp.sin(x), sp.cos(x), "guess"),),
-                                   Step(sp.sin(x), sp.cos(x), "result")))
+    derivation = verify(
+        Derivation(
+            "wrong", x, (), (Step(sp.sin(x), sp.cos(x), "guess"),), Step(sp.sin(x), sp.cos(x), "result")
+        )
+    )
     assert derivation.steps[0].verdict.point
     assert Derivation.from_json(derivation.to_json()) == derivation
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{", "not valid JSON"),
-    ("[]", "JSON object"),
-    ('{"schema": "other/2"}', "unsupported schema"),
-    ('{"schema": "derive/1", "steps": [{"lhs": "x"}]}', "steps[0]"),
-    ('{"schema": "derive/1", "steps": [{"lhs": "x +", "rhs": "1"}]}', "steps[0].lhs"),
-    ('{"schema": "derive/1", "steps": [{"lhs": "__import__(\'os\')", "rhs": "1"}]}', "steps[0].lhs"),
-    ('{"schema": "derive/1", "steps": [{"lhs": "x", "rhs": "x", "verdict": "great"}]}', "unknown verdict"),
-    ('{"schema": "derive/1", "definitions": [{"lhs": "x + 1", "rhs": "2"}], "steps": []}', "cannot define"),
-    ('{"schema": "derive/1", "steps": []}', "at least one step"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not valid JSON"),
+        ("[]", "JSON object"),
+        ('{"schema": "other/2"}', "unsupported schema"),
+        ('{"schema": "derive/1", "steps": [{"lhs": "x"}]}', "steps[0]"),
+        ('{"schema": "derive/1", "steps": [{"lhs": "x +", "rhs": "1"}]}', "steps[0].lhs"),
+        ('{"schema": "derive/1", "steps": [{"lhs": "__import__(\'os\')", "rhs": "1"}]}', "steps[0].lhs"),
+        (
+            '{"schema": "derive/1", "steps": [{"lhs": "x", "rhs": "x", "verdict": "great"}]}',
+            "unknown verdict",
+        ),
+        (
+            '{"schema": "derive/1", "definitions": [{"lhs": "x + 1", "rhs": "2"}], "steps": []}',
+            "cannot define",
+        ),
+        ('{"schema": "derive/1", "steps": []}', "at least one step"),
+    ],
+)
 def test_malformed_json_is_a_clear_error(text: str, message: str) -> None:
     with pytest.raises(DeriveError, match=message.replace("[", r"\[").replace("]", r"\]")):
         Derivation.from_json(text)

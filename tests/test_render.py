@@ -49,7 +49,10 @@ def test_standalone_latex_compiles_with_pdflatex(sigmoid: Derivation, tmp_path: 
     source.write_text(render_latex(sigmoid, standalone=True), encoding="utf-8")
     run = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "sigmoid.pdf").stat().st_size > 1000
@@ -76,8 +79,14 @@ def test_markdown_math_renders_with_katex(sigmoid: Derivation) -> None:
         pytest.skip("set DERIVE_KATEX to a KaTeX package folder to run")
     formulas = _math_blocks(render_markdown(sigmoid))
     formulas.append(sigmoid._repr_latex_().strip("$"))
-    run = subprocess.run(["node", str(HERE / "js" / "katex_check.js")], input=json.dumps(formulas),
-                         capture_output=True, text=True, timeout=60, check=True)
+    run = subprocess.run(
+        ["node", str(HERE / "js" / "katex_check.js")],
+        input=json.dumps(formulas),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     results = [json.loads(line) for line in run.stdout.splitlines()]
     assert len(results) == len(formulas)
     assert [r for r in results if not r["ok"]] == []

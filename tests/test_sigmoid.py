@@ -17,11 +17,13 @@ U = 1 + sp.exp(-x)
 def by_hand(expr: sp.Basic) -> sp.Basic:
     """The meaning of a step's side, computed here without the verifier: derivatives with respect
     to u are quotients of derivatives with respect to x, then sigma and u are replaced."""
-    expr = expr.subs({
-        sp.Derivative(sigma(x), u): sp.diff(SIGMA, x) / sp.diff(U, x),
-        sp.Derivative(u, x): sp.diff(U, x),
-        sp.Derivative(sigma(x), x): sp.diff(SIGMA, x),
-    })
+    expr = expr.subs(
+        {
+            sp.Derivative(sigma(x), u): sp.diff(SIGMA, x) / sp.diff(U, x),
+            sp.Derivative(u, x): sp.diff(U, x),
+            sp.Derivative(sigma(x), x): sp.diff(SIGMA, x),
+        }
+    )
     return expr.subs({sigma(x): SIGMA, u: U}).doit()
 
 
@@ -78,6 +80,7 @@ def test_flipped_sign_is_rejected_with_a_point_where_the_sides_differ() -> None:
 
 def test_lost_chain_factor_is_rejected() -> None:
     derivation = build("sigmoid")
-    verdict = check_equation(sp.Derivative(sigma(x), x), sp.Derivative(sigma(x), u),
-                             derivation.definitions, x)
+    verdict = check_equation(
+        sp.Derivative(sigma(x), x), sp.Derivative(sigma(x), u), derivation.definitions, x
+    )
     assert verdict.status == "failed"

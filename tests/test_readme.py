@@ -1,0 +1,26 @@
+"""The README shows what the tool prints today."""
+
+from __future__ import annotations
+
+import re
+
+from derive.model import Derivation
+from derive.render.text import render_text
+
+from .conftest import ROOT
+
+
+def test_readme_text_excerpts_match_the_current_output(sigmoid: Derivation) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpts = re.findall(r"```text\n(.*?)```", readme, flags=re.DOTALL)
+    assert excerpts
+    output = render_text(sigmoid)
+    for excerpt in excerpts:
+        assert excerpt in output
+
+
+def test_readme_python_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    assert code is not None
+    exec(compile(code.group(1), "README.md", "exec"), {})  # our own README, not user input
