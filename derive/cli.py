@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import DeriveError
+from .errors import DeriveError, ParseError
 from .library import BUILTINS
 from .render import FORMATS
 from .startup import defer_unused_sympy_modules
@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("list", help="list the built-in derivations")
     for name, (_, summary) in BUILTINS.items():
         _output_options(commands.add_parser(name, help=summary, description=summary))
+    diff = commands.add_parser(
+        "diff", help="step-by-step derivative of an expression",
+        description="Differentiate EXPR step by step, naming the rule of each step and verifying it. "
+        "Write x^2 or x**2, 2x, sin(x), e^x, ln(x), sqrt(x), |x|; start EXPR after -- if it begins with -.",
+    )
+    diff.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 sin(x)"')
+    diff.add_argument("--var", default="x", help="the variable (default: x); other names are constants")
+    diff.add_argument("--order", type=int, default=1, help="differentiate this many times (default: 1)")
+    _output_options(diff)
     export = commands.add_parser("export", help="write every built-in derivation in every format")
     export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
     return parser
@@ -69,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return _export(Path(args.folder))
         return _show(args)
+    except ParseError as exc:
+        return _fail(str(exc), exc.caret())
     except DeriveError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -79,8 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, context: str = "") -> int:
+    """The one-line error; a parse error adds the input with a caret under the column."""
     print(f"derive: error: {message}", file=sys.stderr)
+    if context:
+        print("\n".join(f"  {line}" for line in context.splitlines()), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -100,9 +114,14 @@ def _show(args: argparse.Namespace) -> int:
     if args.output and not Path(args.output).parent.is_dir():
         raise DeriveError(f"cannot write {args.output}: no such folder")
 
-    from .library import get
+    if args.command == "diff":
+        from .differentiate import differentiate
 
-    derivation = get(args.command)
+        derivation = differentiate(args.expression, args.var, args.order)
+    else:
+        from .library import get
+
+        derivation = get(args.command)
     _emit(derivation, fmt, args.output, args.standalone)
     return EXIT_OK if derivation.ok else EXIT_WRONG
 

@@ -36,6 +36,14 @@ def _needs_parentheses(factor: sp.Basic, first: bool) -> bool:
     return not first and factor.could_extract_minus_sign()
 
 
+def _negated(expr: sp.Mul) -> sp.Expr | None:
+    """For ``-1·rest`` written as a product, ``rest`` (printed after a minus sign)."""
+    if expr.args[0] != -1 or len(expr.args) < 2:
+        return None
+    rest = expr.args[1:]
+    return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+
+
 def _leibniz_name(expr: sp.Basic) -> sp.Basic | None:
     """The quantity written in the numerator of dσ/du: a symbol, or σ for σ(x)."""
     if isinstance(expr, sp.Symbol):
@@ -51,6 +59,10 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Mul(self, expr: sp.Mul) -> str:
         if not is_unevaluated(expr):
             return super()._print_Mul(expr)
+        rest = _negated(expr)
+        if rest is not None:
+            text = self._print(rest)
+            return rf"- \left({text}\right)" if isinstance(rest, sp.Add) else f"- {text}"
         parts = []
         for index, factor in enumerate(expr.args):
             text = self._print(factor)
@@ -86,6 +98,12 @@ class DerivePrettyPrinter(PrettyPrinter):
     def _print_Mul(self, expr: sp.Mul) -> prettyForm:
         if not is_unevaluated(expr):
             return super()._print_Mul(expr)
+        rest = _negated(expr)
+        if rest is not None:
+            form = self._print(rest)
+            if isinstance(rest, sp.Add):
+                form = prettyForm(*form.parens())
+            return prettyForm(*form.left("-"), binding=prettyForm.NEG)
         result: prettyForm | None = None
         for index, factor in enumerate(expr.args):
             form = self._print(factor)

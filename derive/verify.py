@@ -20,11 +20,8 @@ point where the sides differ instead of spending the expensive symbolic budgets 
 from __future__ import annotations
 
 import random
-import signal
-import threading
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -33,6 +30,7 @@ from sympy.core.function import AppliedUndef
 from .model import Definition, Derivation, Step, Verdict
 from .parse import parse
 from .printing import sstr
+from .timing import OutOfTime, time_limit
 
 
 @dataclass(frozen=True)
@@ -53,68 +51,62 @@ _AGREE = sp.Float("1e-25")
 _DISAGREE = sp.Float("1e-12")
 
 
-class _OutOfTime(BaseException):
-    """Raised by the alarm; a BaseException so that SymPy's broad handlers let it through."""
-
-
 class _CannotCheck(Exception):
     """The step cannot be put into a checkable form; the verdict is ``unchecked``."""
 
 
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread on POSIX; elsewhere unlimited)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def alarm(signum: int, frame: object) -> None:
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 class Expander:
-    """Substitutes a derivation's definitions into expressions and evaluates derivatives."""
+    """Substitutes a derivation's definitions into expressions and evaluates derivatives.
+
+    Every symbol that is not defined is read as a real variable (``derive`` does calculus over
+    the reals: d|x|/dx is sign(x)). The value of each defined name is computed once.
+    """
 
     def __init__(self, definitions: tuple[Definition, ...], variable: sp.Symbol) -> None:
-        self.variable = variable
-        self.symbols = {d.lhs: d.rhs for d in definitions if isinstance(d.lhs, sp.Symbol)}
+        self.names = {d.lhs: d.rhs for d in definitions if isinstance(d.lhs, sp.Symbol)}
         self.functions = {d.lhs.func: d for d in definitions if isinstance(d.lhs, AppliedUndef)}
-        self.rounds = len(definitions) + 1
+        self.variable = _real(variable)
+        self.values: dict[sp.Basic, sp.Basic] = {}
+        self.busy: set[object] = set()
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with every defined name replaced and every derivative carried out."""
         return self.substitute(expr).doit()
 
     def substitute(self, expr: sp.Basic) -> sp.Basic:
-        expr = expr.replace(
-            lambda e: isinstance(e, sp.Derivative) and any(v in self.symbols for v in e.variables),
-            self.leibniz,
-        )
-        for _ in range(self.rounds):
-            new = expr.xreplace(self.symbols)
-            for function, definition in self.functions.items():
-                new = new.replace(function, self.apply(definition))
-            if new == expr:
-                return expr
-            expr = new
-        raise _CannotCheck("the definitions refer to each other in a cycle")
+        if any(v in self.names for d in expr.atoms(sp.Derivative) for v in d.variables):
+            expr = expr.replace(
+                lambda e: isinstance(e, sp.Derivative) and any(v in self.names for v in e.variables),
+                self.leibniz,
+            )
+        for function in self.functions.keys() & {a.func for a in expr.atoms(AppliedUndef)}:
+            expr = expr.replace(function, self.apply(self.functions[function]))
+        return expr.xreplace({s: self.value(s) for s in expr.atoms(sp.Symbol)})
 
-    @staticmethod
-    def apply(definition: Definition) -> Callable[..., sp.Basic]:
+    def value(self, symbol: sp.Basic) -> sp.Basic:
+        if symbol not in self.values:
+            if symbol not in self.names:
+                return _real(symbol)
+            self.values[symbol] = self.guarded(symbol, lambda: self.substitute(self.names[symbol]))
+        return self.values[symbol]
+
+    def guarded(self, key: object, compute: Callable[[], sp.Basic]) -> sp.Basic:
+        if key in self.busy:
+            raise _CannotCheck("the definitions refer to each other in a cycle")
+        self.busy.add(key)
+        try:
+            return compute()
+        finally:
+            self.busy.discard(key)
+
+    def apply(self, definition: Definition) -> Callable[..., sp.Basic]:
         parameters = definition.lhs.args
 
         def body(*args: sp.Basic) -> sp.Basic:
             if len(args) != len(parameters):
                 raise _CannotCheck(f"{definition.lhs.func} is applied to {len(args)} arguments")
-            return definition.rhs.xreplace(dict(zip(parameters, args, strict=True)))
+            bound = definition.rhs.xreplace(dict(zip(parameters, args, strict=True)))
+            return self.guarded(definition.lhs.func, lambda: self.substitute(bound))
 
         return body
 
@@ -122,8 +114,8 @@ class Expander:
         """dA/du for a defined u is A'(x)/u'(x): both sides are functions of the variable."""
         result = self(derivative.expr)
         for v, count in derivative.variable_count:
-            if v not in self.symbols:
-                result = sp.diff(result, (v, count))
+            if v not in self.names:
+                result = sp.diff(result, (_real(v), count))
                 continue
             inner = sp.diff(self(v), self.variable)
             if inner == 0:
@@ -131,6 +123,12 @@ class Expander:
             for _ in range(int(count)):
                 result = sp.diff(result, self.variable) / inner
         return result
+
+
+def _real(symbol: sp.Basic) -> sp.Basic:
+    if isinstance(symbol, sp.Symbol) and not isinstance(symbol, sp.Dummy) and symbol.is_real is None:
+        return sp.Symbol(symbol.name, real=True)
+    return symbol
 
 
 _RUNGS: tuple[tuple[str, Callable[[sp.Basic], sp.Basic]], ...] = (
@@ -163,12 +161,12 @@ def check_equation(
     variable = variable if variable is not None else sp.Symbol("x")
     lhs, rhs = as_expression(lhs), as_expression(rhs)
     try:
-        with _time_limit(budget.prepare):
+        with time_limit(budget.prepare):
             expand = Expander(definitions, variable)
             left, right = expand(lhs), expand(rhs)
     except _CannotCheck as exc:
         return Verdict("unchecked", str(exc))
-    except _OutOfTime:
+    except OutOfTime:
         return Verdict("unchecked", "substituting the definitions took too long")
     if left == right:
         return Verdict("symbolic", "identical")
@@ -181,10 +179,10 @@ def check_equation(
             if probe.status == "failed":
                 return probe
         try:
-            with _time_limit(budget.symbolic):
+            with time_limit(budget.symbolic):
                 if rung(difference) == 0:
                     return Verdict("symbolic", name)
-        except _OutOfTime:
+        except OutOfTime:
             continue
         except (
             TypeError,
@@ -231,7 +229,7 @@ class _Sampler:
     def run(self, count: int, seconds: float) -> Verdict:
         agreed = 0
         try:
-            with _time_limit(seconds):
+            with time_limit(seconds):
                 for _ in range(count * 3):
                     if agreed == count:
                         break
@@ -252,7 +250,7 @@ class _Sampler:
                             _show(left),
                             _show(right),
                         )
-        except _OutOfTime:
+        except OutOfTime:
             pass
         if agreed >= min(count, 4):
             return Verdict("numeric", f"equal at {agreed} random points to 25 digits")

@@ -1,0 +1,327 @@
+"""Differentiation rules: one small dataclass per rule, chosen by the head of the expression.
+
+Each rule rewrites ``d/dx expr`` one level deep: the sum rule turns ``d/dx (a + b)`` into
+``d/dx a + d/dx b``, the chain rule turns ``d/dx sin(x²)`` into ``cos(u) · du/dx`` with the
+new name ``u := x²``. Parts still to be differentiated stay as unevaluated ``Derivative``
+nodes, which the next rewrite picks up (see :mod:`derive.differentiate`). A rule never has to
+be trusted: every step it produces goes through the verifier.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+
+class Names(Protocol):
+    """Hands out a fresh symbol standing for an inner expression (and records its definition)."""
+
+    def name_for(self, inner: sp.Expr) -> sp.Symbol: ...
+
+
+def D(expr: sp.Expr, variable: sp.Symbol) -> sp.Expr:
+    """``d/dx expr``, unevaluated."""
+    return sp.Derivative(expr, variable)
+
+
+def _product(*factors: sp.Expr) -> sp.Expr:
+    """A product kept as written; a single factor stands alone."""
+    factors = tuple(f for f in factors if f != 1)
+    if not factors:
+        return sp.Integer(1)
+    return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+
+
+def _sum(*terms: sp.Expr) -> sp.Expr:
+    return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+
+
+@dataclass(frozen=True)
+class Rule(ABC):
+    """A way to differentiate ``expr`` with respect to ``variable``."""
+
+    expr: sp.Expr
+    variable: sp.Symbol
+    name: ClassVar[str] = ""
+
+    @abstractmethod
+    def rewrite(self, names: Names) -> sp.Expr:
+        """``d/dx expr`` one level deep; parts left to differentiate stay as ``Derivative``."""
+
+    @property
+    def label(self) -> str:
+        """The rule's name as shown next to the step."""
+        return self.name
+
+
+# -- leaves: the derivative is known outright ---------------------------------------------------
+@dataclass(frozen=True)
+class ConstantRule(Rule):
+    name: ClassVar[str] = "constant rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return sp.Integer(0)
+
+
+@dataclass(frozen=True)
+class VariableRule(Rule):
+    name: ClassVar[str] = "d/dx x = 1"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return sp.Integer(1)
+
+
+@dataclass(frozen=True)
+class PowerRule(Rule):
+    """x^n → n·x^(n−1) for a constant n (integer, negative, rational: roots too)."""
+
+    name: ClassVar[str] = "power rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        base, exponent = self.expr.as_base_exp()
+        return exponent * base ** (exponent - 1)
+
+
+@dataclass(frozen=True)
+class ExponentialRule(Rule):
+    """a^x → a^x·ln a for a constant base (e^x → e^x)."""
+
+    name: ClassVar[str] = "exponential rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        base, _ = self.expr.as_base_exp()
+        return self.expr if base == sp.E else self.expr * sp.log(base)
+
+
+@dataclass(frozen=True)
+class KnownFunctionRule(Rule):
+    """A function of the variable itself whose derivative is in the table: sin x → cos x."""
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return outer_derivative(self.expr, self.variable)
+
+    @property
+    def label(self) -> str:
+        return function_rule_name(self.expr)
+
+
+@dataclass(frozen=True)
+class UndefinedFunctionRule(Rule):
+    """f(x) for an unspecified f: the derivative stays as f'(x)."""
+
+    name: ClassVar[str] = "unspecified function"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return D(self.expr, self.variable)
+
+
+@dataclass(frozen=True)
+class TableRule(Rule):
+    """Anything the named rules do not cover: SymPy's own derivative, shown as such."""
+
+    name: ClassVar[str] = "derivative from SymPy's table"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return sp.diff(self.expr, self.variable)
+
+
+# -- rules that leave parts to differentiate -----------------------------------------------------
+@dataclass(frozen=True)
+class SumRule(Rule):
+    name: ClassVar[str] = "sum rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return _sum(*(D(term, self.variable) for term in self.expr.as_ordered_terms()))
+
+
+@dataclass(frozen=True)
+class ConstantMultipleRule(Rule):
+    coefficient: sp.Expr
+    rest: sp.Expr
+    name: ClassVar[str] = "constant multiple rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return _product(self.coefficient, D(self.rest, self.variable))
+
+
+@dataclass(frozen=True)
+class ProductRule(Rule):
+    """(f·g·h)' = f'·g·h + f·g'·h + f·g·h', for any number of factors."""
+
+    factors: tuple[sp.Expr, ...]
+    name: ClassVar[str] = "product rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        terms = []
+        for index in range(len(self.factors)):
+            parts = list(self.factors)
+            parts[index] = D(parts[index], self.variable)
+            terms.append(sp.Mul(*parts, evaluate=False))
+        return _sum(*terms)
+
+
+@dataclass(frozen=True)
+class QuotientRule(Rule):
+    """(f/g)' = (f'·g − f·g')/g², used only where the expression is written as a quotient."""
+
+    numerator: sp.Expr
+    denominator: sp.Expr
+    name: ClassVar[str] = "quotient rule"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        f, g, x = self.numerator, self.denominator, self.variable
+        top = sp.Add(
+            sp.Mul(D(f, x), g, evaluate=False),
+            sp.Mul(-1, f, D(g, x), evaluate=False),
+            evaluate=False,
+        )
+        return sp.Mul(top, sp.Pow(sp.Pow(g, 2, evaluate=False), -1, evaluate=False), evaluate=False)
+
+
+@dataclass(frozen=True)
+class ChainRule(Rule):
+    """f(g(x))' = f'(u)·du/dx with a fresh name u := g(x)."""
+
+    inner: sp.Expr
+    outer: Rule | None = None  # the rule for f applied to the name, for its label
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        slope = _linear_slope(self.inner, self.variable)
+        if slope is not None:  # a·x + b needs no name: its derivative is the constant a
+            u = sp.Dummy("u")
+            outer = outer_derivative(self.expr.xreplace({self.inner: u}), u)
+            return _product(outer.xreplace({u: self.inner}), slope)
+        u = names.name_for(self.inner)
+        return _product(outer_derivative(self.expr.xreplace({self.inner: u}), u), D(u, self.variable))
+
+    @property
+    def label(self) -> str:
+        return f"chain rule with the {self.outer.label}" if self.outer else "chain rule"
+
+
+@dataclass(frozen=True)
+class LogarithmicRule(Rule):
+    """f^g with both depending on x: (f^g)' = f^g·(g·ln f)' (logarithmic differentiation)."""
+
+    name: ClassVar[str] = "logarithmic differentiation"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        base, exponent = self.expr.as_base_exp()
+        return _product(self.expr, D(exponent * sp.log(base), self.variable))
+
+
+@dataclass(frozen=True)
+class CasesRule(Rule):
+    """A function given by cases is differentiated case by case (inside each open interval)."""
+
+    name: ClassVar[str] = "differentiate each case"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return sp.Piecewise(*((D(e, self.variable), c) for e, c in self.expr.args))
+
+
+@dataclass(frozen=True)
+class RewriteAsCasesRule(Rule):
+    """Max, Min and Abs-like functions are first written as cases."""
+
+    name: ClassVar[str] = "write as cases"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        return D(self.expr.rewrite(sp.Piecewise), self.variable)
+
+
+# -- the table of outer derivatives ---------------------------------------------------------------
+_TRIGONOMETRIC = {
+    "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot", "asec", "acsc",
+    "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "acoth", "asech", "acsch",
+}
+
+
+def function_rule_name(expr: sp.Expr) -> str:
+    """``derivative of sin``, ``logarithm rule``, ``known derivative of erf``…"""
+    if isinstance(expr, AppliedUndef):
+        return "unspecified function"
+    name = type(expr).__name__
+    if name == "exp":
+        return "exponential rule"
+    if name == "log":
+        return "logarithm rule"
+    if name == "Abs":
+        return "derivative of |u| = sign(u)"
+    if name in _TRIGONOMETRIC:
+        return f"derivative of {name}"
+    return f"known derivative of {name}"
+
+
+def outer_derivative(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
+    """d/du of ``expr``, a function applied to the symbol ``u`` (or a power of ``u``)."""
+    if isinstance(expr, sp.Abs):
+        return sp.sign(u)  # over the reals; SymPy's complex derivative of |u| is not what is meant
+    if isinstance(expr, AppliedUndef):
+        return D(expr, u)
+    return sp.diff(expr, u)
+
+
+def _linear_slope(inner: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """a for an inner function a·x + b (a, b free of x), else None."""
+    if not isinstance(inner, (sp.Add, sp.Mul)) or len(inner.args) > 4:
+        return None
+    _, rest = inner.as_independent(x, as_Add=True)
+    factor, bare = rest.as_independent(x, as_Add=False)
+    return factor if bare == x else None
+
+
+# -- the dispatcher --------------------------------------------------------------------------------
+def _depends(expr: sp.Expr, x: sp.Symbol) -> bool:
+    return x in expr.free_symbols
+
+
+def _is_quotient(expr: sp.Mul, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """Numerator and denominator when ``expr`` divides by something that depends on ``x``."""
+    below = [f for f in expr.args if f.is_Pow and f.exp.is_negative and _depends(f.base, x)]
+    if not below:
+        return None
+    above = [f for f in expr.args if f not in below]
+    return sp.Mul(*above), sp.Mul(*(sp.Pow(f.base, -f.exp) for f in below))
+
+
+def rule_for(expr: sp.Expr, x: sp.Symbol) -> Rule:
+    """The rule that differentiates ``expr`` with respect to ``x`` one level deep."""
+    if not _depends(expr, x):
+        return ConstantRule(expr, x)
+    if expr == x:
+        return VariableRule(expr, x)
+    if isinstance(expr, sp.Add):
+        return SumRule(expr, x)
+    if isinstance(expr, sp.Mul):
+        coefficient, rest = expr.as_independent(x, as_Add=False)
+        if coefficient != 1:
+            return ConstantMultipleRule(expr, x, coefficient, rest)
+        quotient = _is_quotient(expr, x)
+        if quotient is not None and _depends(quotient[0], x):
+            return QuotientRule(expr, x, *quotient)
+        return ProductRule(expr, x, tuple(expr.as_ordered_factors()))
+    if isinstance(expr, (sp.Pow, sp.exp)):
+        base, exponent = expr.as_base_exp()
+        if _depends(base, x) and _depends(exponent, x):
+            return LogarithmicRule(expr, x)
+        if _depends(base, x):
+            return PowerRule(expr, x) if base == x else ChainRule(expr, x, base, PowerRule(base**exponent, x))
+        leaf = ExponentialRule(expr, x)
+        return leaf if exponent == x else ChainRule(expr, x, exponent, leaf)
+    if isinstance(expr, sp.Piecewise):
+        return CasesRule(expr, x)
+    if isinstance(expr, (sp.Max, sp.Min)):
+        return RewriteAsCasesRule(expr, x)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        (argument,) = expr.args
+        if isinstance(expr, AppliedUndef):
+            leaf: Rule = UndefinedFunctionRule(expr, x)
+        else:
+            leaf = KnownFunctionRule(expr, x)
+        return leaf if argument == x else ChainRule(expr, x, argument, leaf)
+    return TableRule(expr, x)

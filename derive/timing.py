@@ -1,0 +1,40 @@
+"""Time budgets for SymPy work that may not finish (simplify on a deep expression, say)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class OutOfTime(BaseException):
+    """Raised when a budget runs out; a BaseException so that SymPy's broad handlers let it pass."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block with :class:`OutOfTime` after ``seconds``.
+
+    Uses ``SIGALRM``, so the limit applies in the main thread on POSIX systems; elsewhere the
+    block runs unlimited. Budgets nest: an inner budget never outlives an outer one.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    seconds = min(seconds, outer_remaining) if outer_remaining > 0 else seconds
+
+    def alarm(signum: int, frame: object) -> None:
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-4))
+    try:
+        yield
+    finally:
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_remaining > 0:  # give the enclosing budget back what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - (seconds - remaining), 1e-4))
