@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -20,9 +20,9 @@ from sympy.core.function import AppliedUndef
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
 from .parse import parse
-from .printing import sstr
+from .printing import is_unevaluated, sstr
 from .rules import UndefinedFunctionRule, rule_for
-from .timing import OutOfTime, time_limit
+from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
 
 MAX_ORDER = 10
@@ -43,12 +43,16 @@ class _Names:
         for index in itertools.count(1):
             yield f"u_{index}"
 
+    def fresh(self) -> sp.Symbol:
+        """A name used nowhere yet."""
+        name = next(n for n in self.candidates() if n not in self.taken)
+        self.taken.add(name)
+        return sp.Symbol(name)
+
     def name_for(self, inner: sp.Expr) -> sp.Symbol:
         if inner in self.by_expression:
             return self.by_expression[inner]
-        name = next(n for n in self.candidates() if n not in self.taken)
-        self.taken.add(name)
-        symbol = sp.Symbol(name)
+        symbol = self.fresh()
         self.by_expression[inner] = symbol
         self.definitions.append(Definition(symbol, inner, "inner function"))
         return symbol
@@ -66,12 +70,16 @@ class _Names:
 
 
 def _fold(expr: sp.Expr, names: dict[sp.Expr, sp.Symbol]) -> sp.Expr:
-    """Replace the largest subexpressions that have names by those names."""
+    """Replace the largest subexpressions that have names by those names, keeping products and
+    sums that are written out (unevaluated) as they are."""
     if expr in names:
         return names[expr]
     if not expr.args:
         return expr
-    return expr.func(*(_fold(a, names) for a in expr.args))
+    args = tuple(_fold(a, names) for a in expr.args)
+    if args == expr.args:
+        return expr
+    return expr.func(*args, evaluate=False) if is_unevaluated(expr) else expr.func(*args)
 
 
 def _open_derivatives(expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr]) -> list[sp.Derivative]:
@@ -161,6 +169,7 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
     final: set[sp.Expr] = set()
     values: dict[sp.Symbol, sp.Expr] = {}
     steps: list[Step] = []
+    rule_steps: list[int] = []  # written through the names once all names are known
     current = expr
     for k in range(1, order + 1):
         lhs = sp.Derivative(expr, (x, k)) if k > 1 else sp.Derivative(expr, x)
@@ -171,6 +180,7 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
             rewritten, labels = _rewrite_all(rhs, x, names, final, values)
             if rewritten != rhs:
                 rhs = rewritten
+                rule_steps.append(len(steps))
                 steps.append(Step(lhs, rhs, "; ".join(labels)))
         if names.definitions and rhs.free_symbols & set(values):
             rhs = _substitute_back(rhs, names)
@@ -181,6 +191,9 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
         current = rhs
     if not steps or steps[-1].lhs != lhs:
         steps.append(Step(lhs, current, "differentiate"))
+    named = {d.rhs: d.lhs for d in names.definitions}
+    for index in rule_steps:
+        steps[index] = replace(steps[index], rhs=_fold(steps[index].rhs, named))
     return Derivation(
         title=f"Derivative of {sstr(expr)}" + (f", order {order}" if order > 1 else ""),
         variable=x,
@@ -191,10 +204,21 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
 
 
 def _substitute_back(expr: sp.Expr, names: _Names) -> sp.Expr:
-    """Names replaced by what they stand for, the innermost last (they were named outermost first)."""
-    for definition in names.definitions:
-        expr = expr.subs(definition.lhs, definition.rhs)
-    return expr
+    """Names replaced by what they stand for, in one pass (each name stands for a subexpression of
+    the original, which holds no names).
+
+    f'(u) for an unspecified f becomes ``Subs(Derivative(f(ξ), ξ), ξ, g(x))``, SymPy's way of
+    writing f' evaluated at g(x); the bound variable gets a name of its own.
+    """
+    values = names.values()
+    replacements: dict[sp.Expr, sp.Expr] = {}
+    for derivative in expr.atoms(sp.Derivative):
+        bound = [v for v in derivative.variables if v in values]
+        if bound:
+            (u,) = bound
+            fresh = names.fresh()
+            replacements[derivative] = sp.Subs(derivative.xreplace({u: fresh}), fresh, values[u])
+    return expr.xreplace(replacements).xreplace(values)
 
 
 def differentiate(expr: sp.Expr | str, var: str | sp.Symbol = "x", order: int = 1,
@@ -205,5 +229,6 @@ def differentiate(expr: sp.Expr | str, var: str | sp.Symbol = "x", order: int = 
     ``|x|``…). Every step carries the verifier's verdict.
     """
     expression, x = _as_expression(expr, var)
-    derivation = derive_steps(expression, x, order)
-    return verify(derivation, budget) if budget else verify(derivation)
+    with recursion_room(expression_depth(expression) * (order + 1)):
+        derivation = derive_steps(expression, x, order)
+        return verify(derivation, budget) if budget else verify(derivation)

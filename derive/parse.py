@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Literal
 import sympy as sp
 
 from .errors import ParseError
+from .timing import recursion_room
 
 Dialect = Literal["math", "sympy"]
 
@@ -153,17 +153,6 @@ def _tokenize(text: str, dialect: Dialect) -> list[_Token]:
         tokens.append(_Token(kind, value, column))
     tokens.append(_Token("end", "", len(text) + 1))
     return tokens
-
-
-@contextmanager
-def _recursion_room(depth: int) -> Iterator[None]:
-    """Each nesting level costs a handful of Python frames here and in SymPy's constructors."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 40 * depth + 2_000))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
 
 
 class _Parser:
@@ -430,7 +419,7 @@ def parse(text: str, dialect: Dialect = "math", functions: frozenset[str] = froz
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input longer than {MAX_LENGTH} characters")
     parser = _Parser(text, dialect, functions)
-    with _recursion_room(MAX_DEPTH):
+    with recursion_room(MAX_DEPTH):
         try:
             return parser.parse()
         except RecursionError:

@@ -1,8 +1,9 @@
-"""Time budgets for SymPy work that may not finish (simplify on a deep expression, say)."""
+"""Budgets for SymPy work on large input: time (simplify may not finish) and recursion depth."""
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,3 +39,26 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining > 0:  # give the enclosing budget back what it had left
             signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - (seconds - remaining), 1e-4))
+
+
+def expression_depth(expr: object) -> int:
+    """The number of levels in an expression tree (counted without recursion)."""
+    depth, frontier = 0, [expr]
+    while frontier:
+        depth += 1
+        frontier = [a for e in frontier for a in getattr(e, "args", ())]
+    return depth
+
+
+@contextmanager
+def recursion_room(depth: int) -> Iterator[None]:
+    """Enough Python recursion for SymPy to walk expressions ``depth`` levels deep.
+
+    SymPy's printers, ``subs`` and ``diff`` recurse a few frames per level of an expression.
+    """
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 40 * depth + 2_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -30,7 +30,7 @@ from sympy.core.function import AppliedUndef
 from .model import Definition, Derivation, Step, Verdict
 from .parse import parse
 from .printing import sstr
-from .timing import OutOfTime, time_limit
+from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,14 @@ class Expander:
         self.functions = {d.lhs.func: d for d in definitions if isinstance(d.lhs, AppliedUndef)}
         self.variable = _real(variable)
         self.values: dict[sp.Basic, sp.Basic] = {}
+        self.expanded: dict[sp.Basic, sp.Basic] = {}
         self.busy: set[object] = set()
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with every defined name replaced and every derivative carried out."""
-        return self.substitute(expr).doit()
+        if expr not in self.expanded:
+            self.expanded[expr] = self.substitute(expr).doit()
+        return self.expanded[expr]
 
     def substitute(self, expr: sp.Basic) -> sp.Basic:
         if any(v in self.names for d in expr.atoms(sp.Derivative) for v in d.variables):
@@ -156,13 +159,17 @@ def check_equation(
     definitions: tuple[Definition, ...] = (),
     variable: sp.Symbol | None = None,
     budget: Budget = DEFAULT_BUDGET,
+    expander: Expander | None = None,
 ) -> Verdict:
-    """Decide whether ``lhs = rhs`` holds, given the definitions; see the module docstring."""
+    """Decide whether ``lhs = rhs`` holds, given the definitions; see the module docstring.
+
+    Steps of one derivation share an ``expander``, so each definition is expanded only once.
+    """
     variable = variable if variable is not None else sp.Symbol("x")
     lhs, rhs = as_expression(lhs), as_expression(rhs)
     try:
         with time_limit(budget.prepare):
-            expand = Expander(definitions, variable)
+            expand = expander or Expander(definitions, variable)
             left, right = expand(lhs), expand(rhs)
     except _CannotCheck as exc:
         return Verdict("unchecked", str(exc))
@@ -274,12 +281,93 @@ def _show(value: sp.Expr) -> str:
     return str(value.evalf(12))
 
 
-def verify_step(step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Verdict:
+def verify_step(step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET,
+                expander: Expander | None = None) -> Verdict:
     """The verdict for one step, in the context of ``derivation``'s definitions."""
-    return check_equation(step.lhs, step.rhs, derivation.definitions, derivation.variable, budget)
+    return check_equation(step.lhs, step.rhs, derivation.definitions, derivation.variable, budget, expander)
+
+
+class _NameSpace:
+    """Claims read with the derivation's names as free symbols.
+
+    ``du/dx`` for a name is worked out by the chain rule through its definition, which is itself
+    written in names (u := sin(v)); deeper derivatives stay as ``dv/dx`` terms. An equality
+    proved this way holds for every value of the names, so for their actual values too. It lets
+    a long chain of steps be checked line against line without expanding every name.
+    """
+
+    def __init__(self, derivation: Derivation) -> None:
+        self.names = {d.lhs: d.rhs for d in derivation.definitions if isinstance(d.lhs, sp.Symbol)}
+        self.x = derivation.variable
+        self.derivatives: dict[sp.Basic, sp.Basic] = {}
+        self.busy: set[sp.Basic] = set()
+
+    def __call__(self, expr: sp.Basic) -> sp.Basic:
+        if any(v != self.x for d in expr.atoms(sp.Derivative) for v in d.variables):
+            raise _CannotCheck("a derivative with respect to another quantity")
+        return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: self.total(e.expr))
+
+    def total(self, expr: sp.Basic) -> sp.Basic:
+        """d/dx ``expr``: its own dependence on x plus, for each name in it, ∂/∂name · dname/dx."""
+        inner = [s for s in expr.free_symbols if s in self.names]
+        held = {s: sp.Dummy(s.name) for s in inner}
+        body = expr.xreplace(held)
+        result = sp.diff(body, self.x)
+        for name, dummy in held.items():
+            result += sp.diff(body, dummy) * self.derivative(name)
+        return result.xreplace({dummy: name for name, dummy in held.items()})
+
+    def derivative(self, name: sp.Basic) -> sp.Basic:
+        if name not in self.derivatives:
+            if name in self.busy:
+                raise _CannotCheck("the definitions refer to each other in a cycle")
+            self.busy.add(name)
+            self.derivatives[name] = self.total(self.names[name])
+            self.busy.discard(name)
+        return self.derivatives[name]
+
+
+def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) -> Verdict | None:
+    """The verdict for a step that rewrites the previous line, when that line holds and the two
+    right sides are equal in terms of the names; None when that cannot be shown this way."""
+    if previous.lhs != step.lhs or not previous.verdict.ok:
+        return None
+    try:
+        with time_limit(budget.symbolic):
+            before, after = names(previous.rhs), names(step.rhs)
+            if before.free_symbols != after.free_symbols:
+                return None  # e.g. names substituted back: the direct check suits it better
+            if before == after:
+                method = "identical"
+            elif sp.cancel(before - after) == 0:
+                method = "cancel"
+            else:
+                return None
+    except (_CannotCheck, OutOfTime, TypeError, ValueError, NotImplementedError, sp.PolynomialError):
+        return None
+    return Verdict(previous.verdict.status, f"{method} with the line above")
 
 
 def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivation:
-    """A copy of ``derivation`` with a freshly computed verdict on every step and the result."""
-    steps = [verify_step(step, derivation, budget) for step in derivation.steps]
-    return derivation.with_verdicts(steps, verify_step(derivation.result, derivation, budget))
+    """A copy of ``derivation`` with a freshly computed verdict on every step and the result.
+
+    A step that continues the line above is first compared with that line (equality is
+    transitive); when that does not settle it, it is checked against its left side directly.
+    The result is always checked directly, independently of the chain that led to it.
+    """
+    expander = Expander(derivation.definitions, derivation.variable)
+    names = _NameSpace(derivation)
+    checked: list[Step] = []
+    with recursion_room(_depth(derivation)):
+        for step in derivation.steps:
+            verdict = checked and _continues(checked[-1], step, names, budget)
+            if not verdict:
+                verdict = verify_step(step, derivation, budget, expander)
+            checked.append(replace(step, verdict=verdict))
+        result = verify_step(derivation.result, derivation, budget, expander)
+    return derivation.with_verdicts([s.verdict for s in checked], result)
+
+
+def _depth(derivation: Derivation) -> int:
+    """How deeply nested the derivation's expressions are (for the recursion allowance)."""
+    return max(expression_depth(e) for s in (*derivation.steps, derivation.result) for e in (s.lhs, s.rhs))

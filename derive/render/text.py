@@ -70,4 +70,4 @@ def render_text(derivation: Derivation) -> str:
 def width(derivation: Derivation) -> int:
     """Wide enough that no equation is folded: pretty-printed art cannot be wrapped."""
     widest = max(len(line) for art in _equations(derivation) for line in art.splitlines())
-    return max(100, widest + 70)
+    return max(110, widest + 90)
