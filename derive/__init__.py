@@ -25,6 +25,7 @@ _EXPORTS = {
     "ParseError": "errors",
     "verify": "verify",
     "check_equation": "verify",
+    "differentiate": "differentiate",
     "Budget": "verify",
     "parse": "parse",
     "render": "render",

@@ -157,7 +157,15 @@ class DeriveStrPrinter(StrPrinter):
         if isinstance(expr, sp.Basic) and is_unevaluated(expr):
             args = ", ".join(self._print(a) for a in expr.args)
             return f"{type(expr).__name__}({args}, evaluate=False)"
+        if isinstance(expr, sp.Mul) and _distributes_when_reread(expr):
+            return f"Mul({', '.join(self._print(a) for a in expr.args)})"
         return super()._print(expr, **kwargs)
+
+
+def _distributes_when_reread(expr: sp.Mul) -> bool:
+    """``3*(x + 1)*y`` read back factor by factor becomes ``(3*x + 3)*y``: SymPy distributes a
+    number over a sum when it multiplies two factors, but not when it builds the whole product."""
+    return any(a.is_Number for a in expr.args) and any(isinstance(a, sp.Add) for a in expr.args)
 
 
 def latex(expr: sp.Basic) -> str:

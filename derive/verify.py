@@ -42,6 +42,12 @@ class Budget:
     symbolic: float = 2.0
     numeric: float = 4.0
 
+    def scaled(self, depth: int) -> Budget:
+        """The budget for expressions ``depth`` levels deep: differentiating one costs time in
+        proportion to its size, so the allowance grows beyond 50 levels."""
+        factor = max(1.0, depth / 50)
+        return Budget(self.prepare * factor, self.symbolic * factor, self.numeric * factor)
+
 
 DEFAULT_BUDGET = Budget()
 SAMPLE_POINTS = 8
@@ -358,7 +364,9 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
     expander = Expander(derivation.definitions, derivation.variable)
     names = _NameSpace(derivation)
     checked: list[Step] = []
-    with recursion_room(_depth(derivation)):
+    depth = _depth(derivation)
+    budget = budget.scaled(depth)
+    with recursion_room(depth):
         for step in derivation.steps:
             verdict = checked and _continues(checked[-1], step, names, budget)
             if not verdict:

@@ -126,3 +126,49 @@ def test_json_from_the_cli_round_trips(derive_cli, sigmoid: Derivation) -> None:
     loaded = Derivation.from_json(derive_cli("sigmoid", "--format", "json").stdout)
     assert loaded == sigmoid
     assert json.loads(loaded.to_json()) == json.loads(sigmoid.to_json())
+
+
+def test_diff_prints_verified_steps(derive_cli) -> None:
+    run = derive_cli("diff", "x^2 sin(x)")
+    assert run.returncode == 0, run.stderr
+    assert "product rule" in run.stdout and "✓ symbolic" in run.stdout
+
+
+def test_diff_partial_derivative_and_order(derive_cli) -> None:
+    run = derive_cli("diff", "1/(1+exp(-(w*x+b)))", "--var", "w", "--format", "json")
+    loaded = Derivation.from_json(run.stdout)
+    assert str(loaded.variable) == "w" and loaded.ok
+    run = derive_cli("diff", "x^3", "--order", "3", "--format", "json")
+    assert Derivation.from_json(run.stdout).result.rhs == 6
+
+
+@pytest.mark.parametrize(("expression", "column"), [("sin(x", 6), ("x)+", 2), ("2 ** * 3", 6), ("x $ 1", 3)])
+def test_diff_parse_errors_show_the_column_with_a_caret(derive_cli, expression: str, column: int) -> None:
+    run = derive_cli("diff", expression)
+    assert run.returncode == 2 and run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0].startswith("derive: error: ") and lines[0].endswith(f"at column {column}")
+    assert lines[1] == f"  {expression}"
+    assert lines[2] == "  " + " " * (column - 1) + "^"
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", ""],
+        ["diff", "x", "--order", "0"],
+        ["diff", "x", "--order", "99"],
+        ["diff", "x", "--var", "x+1"],
+        ["diff", "2^(10^10)"],
+        ["diff", "factorial(10^7)"],
+        ["diff", "(" * 2000 + "x" + ")" * 2000],
+        ["diff", "x" * 20000],
+        ["diff", "1/0"],
+        ["diff", "x", "-o", "nowhere/out.tex"],
+    ],
+)
+def test_diff_bad_input_is_exit_2_without_traceback(derive_cli, args: list[str]) -> None:
+    run = derive_cli(*args)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith("derive: error: ") and "Traceback" not in run.stderr

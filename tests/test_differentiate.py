@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from derive.differentiate import differentiate
 from derive.model import Derivation
 from derive.parse import parse
-from derive.verify import Expander
+from derive.verify import Expander, verify
 
 from .expressions import EXPRESSIONS
 
@@ -185,3 +185,24 @@ def test_random_expression_trees(expr: sp.Expr) -> None:
         _agree_numerically(result, expected, sorted(expected.free_symbols | result.free_symbols, key=str))
         or sp.simplify(result - expected) == 0
     )
+
+
+@pytest.mark.parametrize(("text", "var"), EXPRESSIONS, ids=[f"{t} d{v}" for t, v in EXPRESSIONS])
+def test_json_round_trip(text: str, var: str) -> None:
+    derivation = differentiate(text, var)
+    assert Derivation.from_json(derivation.to_json()) == derivation
+
+
+@pytest.mark.parametrize("text", ["x^2 sin(x)", "f(g(x))", "max(0, x)", "x^x", "1/(1+e^(-x))"])
+def test_reverifying_a_loaded_derivation_gives_the_same_verdicts(text: str) -> None:
+    derivation = differentiate(text)
+    assert verify(Derivation.from_json(derivation.to_json())) == derivation
+
+
+def test_depth_100_nesting_is_derived_and_verified() -> None:
+    expr = x
+    for level in range(100):
+        expr = sp.sin(expr + x) if level % 2 else sp.cos(expr)
+    derivation = differentiate(expr)
+    assert derivation.ok
+    assert len(derivation.definitions) == 99  # cos(x) at the bottom needs no name

@@ -68,6 +68,9 @@ def render_text(derivation: Derivation) -> str:
 
 
 def width(derivation: Derivation) -> int:
-    """Wide enough that no equation is folded: pretty-printed art cannot be wrapped."""
+    """Wide enough that nothing is folded: pretty-printed art cannot be wrapped."""
+    steps = (*derivation.steps, derivation.result)
     widest = max(len(line) for art in _equations(derivation) for line in art.splitlines())
-    return max(110, widest + 90)
+    rule = max(len(step.rule) for step in steps)
+    check = max(len(mark(step.verdict)) for step in steps)
+    return max(80, widest + min(rule, 50) + min(check, 60) + 12)
