@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--var", default="x", help="the variable (default: x); other names are constants")
     diff.add_argument("--order", type=int, default=1, help="differentiate this many times (default: 1)")
     _output_options(diff)
+    check = commands.add_parser(
+        "check", help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
+        description="Read FILE and verify every step. Exit 0 when all hold, 1 when a step is wrong, "
+        "2 when the file (or a step in it) cannot be read.",
+    )
+    check.add_argument("file", metavar="FILE", help="a .tex, .md, .txt or .json file, or - for standard input")
+    check.add_argument("--from", dest="source_format", choices=("latex", "markdown", "text", "json"),
+                       help="the input format (default: from the extension)")
+    _output_options(check)
     export = commands.add_parser("export", help="write every built-in derivation in every format")
     export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
     return parser
@@ -118,12 +127,23 @@ def _show(args: argparse.Namespace) -> int:
         from .differentiate import differentiate
 
         derivation = differentiate(args.expression, args.var, args.order)
+    elif args.command == "check":
+        from .read.documents import check
+
+        source = sys.stdin.read() if args.file == "-" else Path(args.file)
+        if isinstance(source, Path) and not source.is_file():
+            raise DeriveError(f"cannot read {args.file}: no such file")
+        derivation = check(source, args.source_format)
     else:
         from .library import get
 
         derivation = get(args.command)
     _emit(derivation, fmt, args.output, args.standalone)
-    return EXIT_OK if derivation.ok else EXIT_WRONG
+    if derivation.ok:
+        return EXIT_OK
+    if derivation.first_failure() is None and any(s.unreadable for s in derivation.steps):
+        return EXIT_USAGE
+    return EXIT_WRONG
 
 
 def _emit(derivation: object, fmt: str, output: str | None, standalone: bool) -> None:

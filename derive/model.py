@@ -90,6 +90,7 @@ class Step:
     why: str = ""
     verdict: Verdict = UNCHECKED
     line: int | None = None  # where an imported step stood in its source file
+    unreadable: str = ""  # why an imported claim could not be read (its sides then hold the raw text)
 
     @property
     def equation(self) -> sp.Basic:
@@ -164,6 +165,8 @@ class Derivation:
             }
             if s.line is not None:
                 data["line"] = s.line
+            if s.unreadable:
+                data["unreadable"] = s.unreadable
             return data
 
         return {
@@ -223,6 +226,11 @@ class Derivation:
             if not isinstance(verification, dict):
                 raise DeriveError(f"{where}.verification: expected an object")
             line = item.get("line")
+            if item.get("unreadable"):
+                raw = sp.Symbol(str(item["lhs"]))
+                return Step(raw, raw, str(item.get("rule", "")), "", Verdict.from_dict(
+                    str(item.get("verdict", "unchecked")), verification), line if isinstance(line, int) else None,
+                    str(item["unreadable"]))
             return Step(
                 expression(f"{where}.lhs", item["lhs"]),
                 expression(f"{where}.rhs", item["rhs"]),

@@ -36,6 +36,16 @@ def _needs_parentheses(factor: sp.Basic, first: bool) -> bool:
     return not first and factor.could_extract_minus_sign()
 
 
+def _over(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
+    """A written-out product that divides at its end (the quotient rule's ``(f'g − fg')/g²``):
+    the numerator, kept as written, and the denominator."""
+    *above, below = expr.args
+    if not (isinstance(below, sp.Pow) and below.exp.is_negative):
+        return None
+    numerator = above[0] if len(above) == 1 else sp.Mul(*above, evaluate=False)
+    return numerator, sp.Pow(below.base, -below.exp)
+
+
 def _negated(expr: sp.Mul) -> sp.Expr | None:
     """For ``-1·rest`` written as a product, ``rest`` (printed after a minus sign)."""
     if expr.args[0] != -1 or len(expr.args) < 2:
@@ -63,6 +73,9 @@ class DeriveLatexPrinter(LatexPrinter):
         if rest is not None:
             text = self._print(rest)
             return rf"- \left({text}\right)" if isinstance(rest, sp.Add) else f"- {text}"
+        split = _over(expr)
+        if split is not None:
+            return rf"\frac{{{self._print(split[0])}}}{{{self._print(split[1])}}}"
         parts = []
         for index, factor in enumerate(expr.args):
             text = self._print(factor)
@@ -104,6 +117,9 @@ class DerivePrettyPrinter(PrettyPrinter):
             if isinstance(rest, sp.Add):
                 form = prettyForm(*form.parens())
             return prettyForm(*form.left("-"), binding=prettyForm.NEG)
+        split = _over(expr)
+        if split is not None:
+            return self._print(split[0]) / self._print(split[1])
         result: prettyForm | None = None
         for index, factor in enumerate(expr.args):
             form = self._print(factor)

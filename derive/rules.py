@@ -179,7 +179,7 @@ class QuotientRule(Rule):
             sp.Mul(-1, f, D(g, x), evaluate=False),
             evaluate=False,
         )
-        return sp.Mul(top, sp.Pow(sp.Pow(g, 2, evaluate=False), -1, evaluate=False), evaluate=False)
+        return sp.Mul(top, g**-2, evaluate=False)
 
 
 @dataclass(frozen=True)

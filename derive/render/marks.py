@@ -32,4 +32,8 @@ def summary(derivation: Derivation) -> str:
         parts.append(f"{counts['failed']} wrong")
     if counts.get("unchecked"):
         parts.append(f"{counts['unchecked']} not checked")
-    return f"{total} claims: " + ", ".join(parts)
+    text = f"{total} claims: " + ", ".join(parts)
+    failure = derivation.first_failure()
+    if failure is not None and failure.line is not None:
+        text += f"; the first wrong step is on line {failure.line}"
+    return text

@@ -18,7 +18,7 @@ STYLES = {"symbolic": "green", "numeric": "yellow", "failed": "bold red", "unche
 
 def _verdict(step: Step) -> Text:
     text = Text(mark(step.verdict), style=STYLES[step.verdict.status])
-    if step.verdict.status == "failed" and step.verdict.point:
+    if (step.verdict.status == "failed" and step.verdict.point) or step.unreadable:
         text.append("\n" + step.verdict.describe(), style="red")
     return text
 
@@ -45,7 +45,8 @@ def renderable(derivation: Derivation) -> RenderableType:
     for _ in derivation.definitions:
         table.add_row("", Text(next(art)), "definition", Text("≔ by definition", style="dim"))
     for number, step in enumerate(derivation.steps, 1):
-        table.add_row(str(number), Text(next(art)), step.rule, _verdict(step))
+        label = f"line {step.line}" if step.line is not None else str(number)
+        table.add_row(label, Text(next(art)), step.rule, _verdict(step))
     table.add_section()
     table.add_row("", Text(next(art), style="bold"), "result", _verdict(derivation.result))
     status = Text(summary(derivation), style="green" if derivation.ok else "bold red")

@@ -1,0 +1,1 @@
+"""Readers: derivations people wrote (LaTeX, Markdown, text) and derive's own JSON."""
