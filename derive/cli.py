@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, summary) in BUILTINS.items():
         _output_options(commands.add_parser(name, help=summary, description=summary))
     diff = commands.add_parser(
-        "diff", help="step-by-step derivative of an expression",
+        "diff",
+        help="step-by-step derivative of an expression",
         description="Differentiate EXPR step by step, naming the rule of each step and verifying it. "
         "Write x^2 or x**2, 2x, sin(x), e^x, ln(x), sqrt(x), |x|; start EXPR after -- if it begins with -.",
     )
@@ -62,13 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--order", type=int, default=1, help="differentiate this many times (default: 1)")
     _output_options(diff)
     check = commands.add_parser(
-        "check", help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
+        "check",
+        help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
         description="Read FILE and verify every step. Exit 0 when all hold, 1 when a step is wrong, "
         "2 when the file (or a step in it) cannot be read.",
     )
-    check.add_argument("file", metavar="FILE", help="a .tex, .md, .txt or .json file, or - for standard input")
-    check.add_argument("--from", dest="source_format", choices=("latex", "markdown", "text", "json"),
-                       help="the input format (default: from the extension)")
+    check.add_argument(
+        "file", metavar="FILE", help="a .tex, .md, .txt or .json file, or - for standard input"
+    )
+    check.add_argument(
+        "--from",
+        dest="source_format",
+        choices=("latex", "markdown", "text", "json"),
+        help="the input format (default: from the extension)",
+    )
     _output_options(check)
     export = commands.add_parser("export", help="write every built-in derivation in every format")
     export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")

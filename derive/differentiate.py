@@ -61,7 +61,7 @@ class _Names:
         """Each definition written through the later names: u := sin(v), not u := sin(sin(x))."""
         folded = []
         for index, definition in enumerate(self.definitions):
-            later = {d.rhs: d.lhs for d in self.definitions[index + 1:]}
+            later = {d.rhs: d.lhs for d in self.definitions[index + 1 :]}
             folded.append(Definition(definition.lhs, _fold(definition.rhs, later), definition.why))
         return tuple(folded)
 
@@ -91,8 +91,9 @@ def _open_derivatives(expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr]) -> list[
     return found
 
 
-def _rewrite_all(current: sp.Expr, x: sp.Symbol, names: _Names, final: set[sp.Expr],
-                 values: dict[sp.Symbol, sp.Expr]) -> tuple[sp.Expr, list[str]]:
+def _rewrite_all(
+    current: sp.Expr, x: sp.Symbol, names: _Names, final: set[sp.Expr], values: dict[sp.Symbol, sp.Expr]
+) -> tuple[sp.Expr, list[str]]:
     """One step: every open derivative replaced by its rule's rewrite; the rules' labels."""
     replacements: dict[sp.Expr, sp.Expr] = {}
     labels: list[str] = []
@@ -221,8 +222,9 @@ def _substitute_back(expr: sp.Expr, names: _Names) -> sp.Expr:
     return expr.xreplace(replacements).xreplace(values)
 
 
-def differentiate(expr: sp.Expr | str, var: str | sp.Symbol = "x", order: int = 1,
-                  budget: Budget | None = None) -> Derivation:
+def differentiate(
+    expr: sp.Expr | str, var: str | sp.Symbol = "x", order: int = 1, budget: Budget | None = None
+) -> Derivation:
     """The verified, step-by-step ``order``-th derivative of ``expr`` with respect to ``var``.
 
     ``expr`` is a SymPy expression or text, read by the safe parser (``x^2 sin(x)``, ``e^(-x)``,

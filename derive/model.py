@@ -228,9 +228,15 @@ class Derivation:
             line = item.get("line")
             if item.get("unreadable"):
                 raw = sp.Symbol(str(item["lhs"]))
-                return Step(raw, raw, str(item.get("rule", "")), "", Verdict.from_dict(
-                    str(item.get("verdict", "unchecked")), verification), line if isinstance(line, int) else None,
-                    str(item["unreadable"]))
+                return Step(
+                    raw,
+                    raw,
+                    str(item.get("rule", "")),
+                    "",
+                    Verdict.from_dict(str(item.get("verdict", "unchecked")), verification),
+                    line if isinstance(line, int) else None,
+                    str(item["unreadable"]),
+                )
             return Step(
                 expression(f"{where}.lhs", item["lhs"]),
                 expression(f"{where}.rhs", item["rhs"]),

@@ -290,8 +290,9 @@ def _show(value: sp.Expr) -> str:
     return str(value.evalf(12))
 
 
-def verify_step(step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET,
-                expander: Expander | None = None) -> Verdict:
+def verify_step(
+    step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET, expander: Expander | None = None
+) -> Verdict:
     """The verdict for one step, in the context of ``derivation``'s definitions."""
     return check_equation(step.lhs, step.rhs, derivation.definitions, derivation.variable, budget, expander)
 
@@ -378,8 +379,11 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
             if not verdict:
                 verdict = verify_step(step, derivation, budget, expander)
             checked.append(replace(step, verdict=verdict))
-        result = derivation.result.verdict if derivation.result.unreadable else verify_step(
-            derivation.result, derivation, budget, expander)
+        result = (
+            derivation.result.verdict
+            if derivation.result.unreadable
+            else verify_step(derivation.result, derivation, budget, expander)
+        )
     return derivation.with_verdicts([s.verdict for s in checked], result)
 
 

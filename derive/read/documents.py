@@ -65,10 +65,7 @@ def load(source: str | Path, format: str | None = None) -> Derivation:
     text, fmt, name = _source(source, format)
     if fmt == "json":
         return Derivation.from_json(text)
-    if fmt == "text":
-        document = _text_claims(text)
-    else:
-        document = _tex_claims(text, markdown=fmt == "markdown")
+    document = _text_claims(text) if fmt == "text" else _tex_claims(text, markdown=fmt == "markdown")
     if not document.claims:
         raise DeriveError(f"no equations found in {name}")
     return _assemble(document, fmt, document.title or name)

@@ -396,9 +396,7 @@ class _LatexParser:
         if self.at(r"\text"):
             self.advance()
             word = self.raw_group().strip()
-            if word in ("otherwise", "else"):
-                return True
-            return False  # "for" or "if": the condition follows
+            return word in ("otherwise", "else")  # "for" or "if": the condition follows
         return False
 
     def relation_condition(self) -> sp.Basic:
@@ -419,7 +417,7 @@ class _LatexParser:
         return numerator / denominator
 
     def leibniz(self) -> sp.Basic | None:
-        """\\frac{d}{dx} ⟨term⟩, \\frac{d^2 y}{dx^2}, \\frac{d\\sigma}{du}, \\frac{\\partial L}{\\partial z}."""
+        """Derivatives: \\frac{d}{dx} ⟨term⟩, \\frac{d^2 y}{dx^2}, \\frac{d\\sigma}{du}, ∂L/∂z."""
         top = self.braced_tokens()
         bottom = self.braced_tokens()
         if top is None or bottom is None or not top or top[0].text not in ("d", r"\partial", r"\mathrm"):
