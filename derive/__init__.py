@@ -26,6 +26,8 @@ _EXPORTS = {
     "verify": "verify",
     "check_equation": "verify",
     "differentiate": "differentiate",
+    "load": "read.documents",
+    "check": "read.documents",
     "Budget": "verify",
     "parse": "parse",
     "render": "render",

@@ -12,6 +12,8 @@ import pytest
 from derive.model import Derivation
 from derive.render.text import render_text
 
+from .conftest import ROOT
+
 
 def test_sigmoid_prints_the_verified_derivation(derive_cli, sigmoid: Derivation) -> None:
     run = derive_cli("sigmoid")
@@ -172,3 +174,56 @@ def test_diff_bad_input_is_exit_2_without_traceback(derive_cli, args: list[str])
     run = derive_cli(*args)
     assert run.returncode == 2, run.stderr
     assert run.stderr.startswith("derive: error: ") and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("sigmoid-by-hand.tex", 0),
+        ("tanh.md", 0),
+        ("product-rule.txt", 0),
+        ("sigmoid-sign-error.tex", 1),
+        ("lost-chain-factor.md", 1),
+        ("wrong-product-rule.txt", 1),
+    ],
+)
+def test_check_exit_codes(derive_cli, name: str, code: int) -> None:
+    run = derive_cli("check", f"examples/{name}")
+    assert run.returncode == code, run.stderr
+    if code == 1:
+        assert "the first wrong step is on line" in run.stdout
+        assert "WRONG" in run.stdout and "the left side is" in run.stdout
+
+
+def test_check_json_and_standard_input(derive_cli) -> None:
+    text = (ROOT / "examples" / "sigmoid-sign-error.tex").read_text(encoding="utf-8")
+    run = derive_cli("check", "-", "--from", "latex", "--format", "json", stdin=text)
+    assert run.returncode == 1
+    loaded = Derivation.from_json(run.stdout)
+    assert loaded.first_failure() is not None and loaded.first_failure().line == 10
+
+
+def test_check_round_trips_our_own_files(derive_cli, tmp_path: Path) -> None:
+    for suffix in (".tex", ".md", ".json"):
+        target = tmp_path / f"sigmoid{suffix}"
+        assert derive_cli("sigmoid", "-o", str(target)).returncode == 0
+        run = derive_cli("check", str(target))
+        assert run.returncode == 0, run.stdout
+
+
+@pytest.mark.parametrize(
+    "content", ["", "no math here", "\\[ x^2 = \\frac{1}{ \\]", "$$ x = $$", '{"schema": 1}']
+)
+def test_check_unreadable_input_exits_2_with_a_position(derive_cli, tmp_path: Path, content: str) -> None:
+    path = tmp_path / ("d.json" if content.startswith("{") else "d.tex")
+    path.write_text(content, encoding="utf-8")
+    run = derive_cli("check", str(path))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+    if "frac" in content:
+        assert "line 1, column" in run.stdout
+
+
+def test_check_missing_file(derive_cli) -> None:
+    run = derive_cli("check", "no-such-file.tex")
+    assert run.returncode == 2 and run.stderr.startswith("derive: error: cannot read")

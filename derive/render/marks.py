@@ -13,6 +13,8 @@ LABELS = {"symbolic": "symbolic", "numeric": "numeric", "failed": "WRONG", "unch
 def mark(verdict: Verdict) -> str:
     """``✓ symbolic (cancel)``: the mark, the kind of check, and the rung or reason."""
     text = f"{MARKS[verdict.status]} {LABELS[verdict.status]}"
+    if verdict.status == "failed" and verdict.point:
+        return text  # the point and both values follow on their own line
     return f"{text} ({verdict.method})" if verdict.method else text
 
 

@@ -73,5 +73,5 @@ def width(derivation: Derivation) -> int:
     steps = (*derivation.steps, derivation.result)
     widest = max(len(line) for art in _equations(derivation) for line in art.splitlines())
     rule = max(len(step.rule) for step in steps)
-    check = max(len(mark(step.verdict)) for step in steps)
-    return max(80, widest + min(rule, 50) + min(check, 60) + 12)
+    check = max(len(_verdict(step).plain.split("\n")[-1]) for step in steps)
+    return max(80, widest + min(rule, 50) + min(check, 110) + 14)
