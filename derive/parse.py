@@ -49,7 +49,7 @@ _UNICODE_OPS = {"·": "*", "×": "*", "−": "-", "÷": "/"}
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
 
 # Functions both dialects know, by the name SymPy prints.
-_FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
+FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
     name: getattr(sp, name)
     for name in (
         "exp log sqrt cbrt sin cos tan cot sec csc asin acos atan acot asec acsc atan2 "
@@ -73,7 +73,7 @@ _STRUCTURAL: dict[str, Callable[..., sp.Basic]] = {
     "Integer": sp.Integer,
     "Tuple": sp.Tuple,
 }
-_MATH_ALIASES: dict[str, Callable[..., sp.Basic]] = {
+ALIASES: dict[str, Callable[..., sp.Basic]] = {
     "ln": sp.log,
     "abs": sp.Abs,
     "arcsin": sp.asin,
@@ -342,7 +342,7 @@ class _Parser:
             return self.call(token)
         if name in self.constants:
             return self.constants[name]
-        if (self.dialect == "math" and name in _MATH_ALIASES) or name in _FUNCTIONS:
+        if (self.dialect == "math" and name in ALIASES) or name in FUNCTIONS:
             raise self.error(f"function {name!r} needs an argument in parentheses", token)
         return sp.Symbol(name)
 
@@ -365,12 +365,12 @@ class _Parser:
             raise self.error(f"cannot apply {name!r} to these arguments ({exc})", token) from None
 
     def function(self, name: str) -> Callable[..., sp.Basic] | None:
-        if name in _FUNCTIONS:
-            return _FUNCTIONS[name]
+        if name in FUNCTIONS:
+            return FUNCTIONS[name]
         if self.dialect == "sympy":
             return _STRUCTURAL.get(name) or sp.Function(name)
-        if name in _MATH_ALIASES:
-            return _MATH_ALIASES[name]
+        if name in ALIASES:
+            return ALIASES[name]
         if name in self.functions or name in UNDEFINED_FUNCTION_NAMES:
             return sp.Function(name)
         return None

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import ParseError
+from ..parse import ALIASES, FUNCTIONS
 from ..timing import recursion_room
 
 MAX_DEPTH = 250
@@ -36,32 +37,8 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
-_FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
-    **{
-        name: getattr(sp, name)
-        for name in (
-            "sin cos tan cot sec csc sinh cosh tanh coth sech csch exp log "
-            "asin acos atan acot asec acsc asinh acosh atanh acoth asech acsch "
-            "erf erfc erfi sign Si Ci Ei li loggamma polygamma floor ceiling re im"
-        ).split()
-    },
-    "ln": sp.log,
-    "arcsin": sp.asin,
-    "arccos": sp.acos,
-    "arctan": sp.atan,
-    "arccot": sp.acot,
-    "arcsec": sp.asec,
-    "arccsc": sp.acsc,
-    "arsinh": sp.asinh,
-    "arcosh": sp.acosh,
-    "artanh": sp.atanh,
-    "max": sp.Max,
-    "min": sp.Min,
-    "sgn": sp.sign,
-    "atan_2": sp.atan2,
-    "Max": sp.Max,
-    "Min": sp.Min,
-}
+# The math dialect's functions, under their LaTeX names too (\sin, \operatorname{erf}, \arctan…).
+_FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {**FUNCTIONS, **ALIASES, "atan_2": sp.atan2}
 # SymPy prints these as a letter before \left( without braces: \theta\left(x\right) is Heaviside.
 _PRINTED_AS_LETTER = {
     "theta": sp.Heaviside,
@@ -328,10 +305,12 @@ class _LatexParser:
         if name == "mathrm" and self.at("{"):
             word = self.raw_group().strip()
             return sp.E if word == "e" else self.name(word, token)
-        if name in _FUNCTIONS:
-            return self.function(name, token)
         if name == "pi":
             return sp.pi
+        if name in _GREEK and name not in _PRINTED_AS_LETTER:  # \gamma, \beta: letters, not functions
+            return self.name(name, token)
+        if name in _FUNCTIONS:
+            return self.function(name, token)
         if name == "infty":
             return sp.oo
         if name in _PRINTED_AS_LETTER and self.at(r"\left") and name not in self.functions:
@@ -460,9 +439,7 @@ class _LatexParser:
         """\\sin x, \\sin(x), \\sin{\\left(x \\right)}, \\tanh^{2}(x), \\log_{2} x, \\max(a, b)."""
         function = _FUNCTIONS.get(name) or _PRINTED_AS_LETTER.get(name)
         if function is None:
-            function = getattr(sp, name, None) if name in ("Ei", "Si", "Ci", "li", "LambertW") else None
-            if function is None:
-                raise ParseError(f"unknown function {name!r}", self.text, token.column)
+            raise ParseError(f"unknown function {name!r}", self.text, token.column)
         exponent = None
         base = None
         while self.at("^", "_"):
