@@ -61,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 sin(x)"')
     diff.add_argument("--var", default="x", help="the variable (default: x); other names are constants")
     diff.add_argument("--order", type=int, default=1, help="differentiate this many times (default: 1)")
+    diff.add_argument(
+        "--in-terms-of",
+        action="append",
+        metavar="NAME[=EXPR]",
+        default=[],
+        help="write the derivative through a named function, e.g. s=1/(1+exp(-x)); "
+        "NAME alone names EXPR itself (repeatable)",
+    )
     _output_options(diff)
     check = commands.add_parser(
         "check",
@@ -115,6 +123,12 @@ def _fail(message: str, context: str = "") -> int:
     return EXIT_USAGE
 
 
+def _named(item: str) -> tuple[str, str | None]:
+    """``s=1/(1+exp(-x))`` → (s, its expression); ``s`` alone → (s, None): the function itself."""
+    name, equals, value = item.partition("=")
+    return name.strip(), value if equals else None
+
+
 def _list() -> int:
     width = max(map(len, BUILTINS))
     for name, (_, summary) in BUILTINS.items():
@@ -134,7 +148,17 @@ def _show(args: argparse.Namespace) -> int:
     if args.command == "diff":
         from .differentiate import differentiate
 
-        derivation = differentiate(args.expression, args.var, args.order)
+        names = dict(_named(item) for item in args.in_terms_of)
+        derivation = differentiate(args.expression, args.var, args.order, in_terms_of=names)
+        if (
+            names
+            and not derivation.result.rule.startswith("in terms of")
+            and not any(s.rule.startswith("in terms of") for s in derivation.steps)
+        ):
+            print(
+                f"derive: note: no form of the derivative through {', '.join(names)} alone was found",
+                file=sys.stderr,
+            )
     elif args.command == "check":
         from .read.documents import check
 

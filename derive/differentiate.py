@@ -223,14 +223,54 @@ def _substitute_back(expr: sp.Expr, names: _Names) -> sp.Expr:
 
 
 def differentiate(
-    expr: sp.Expr | str, var: str | sp.Symbol = "x", order: int = 1, budget: Budget | None = None
+    expr: sp.Expr | str,
+    var: str | sp.Symbol = "x",
+    order: int = 1,
+    budget: Budget | None = None,
+    in_terms_of: dict[str, sp.Expr | str | None] | None = None,
 ) -> Derivation:
     """The verified, step-by-step ``order``-th derivative of ``expr`` with respect to ``var``.
 
     ``expr`` is a SymPy expression or text, read by the safe parser (``x^2 sin(x)``, ``e^(-x)``,
-    ``|x|``…). Every step carries the verifier's verdict.
+    ``|x|``…). Every step carries the verifier's verdict. ``in_terms_of`` names functions
+    (``{"s": "1/(1+exp(-x))"}``; ``None`` as the value names ``expr`` itself): when the
+    derivative can be written through them alone, a last verified step does so (σ' = σ(1 − σ));
+    when it cannot, the derivation ends as it would without them (see :func:`derive.interms.express`).
     """
     expression, x = _as_expression(expr, var)
     with recursion_room(expression_depth(expression) * (order + 1)):
         derivation = derive_steps(expression, x, order)
+        if in_terms_of:
+            derivation = _through_names(derivation, expression, x, in_terms_of)
         return verify(derivation, budget) if budget else verify(derivation)
+
+
+def _through_names(
+    derivation: Derivation, expr: sp.Expr, x: sp.Symbol, in_terms_of: dict[str, sp.Expr | str | None]
+) -> Derivation:
+    """The derivation with a last step writing the result through the named functions."""
+    from .interms import express
+
+    taken = {str(d.lhs) for d in derivation.definitions} | {s.name for s in expr.free_symbols}
+    names: dict[sp.Symbol, sp.Expr] = {}
+    for name, value in in_terms_of.items():
+        symbol = parse(name)
+        if not isinstance(symbol, sp.Symbol) or name in taken:
+            raise DeriveError(f"cannot use {name!r} as a name here: choose a new single name")
+        names[symbol] = expr if value is None else _as_expression(value, x)[0]
+    result = derivation.result
+    order = sum(count for _, count in result.lhs.variable_count)
+    form = express(result.rhs, x, names, (sp.diff(expr, x, order),))
+    if form is None:
+        return derivation
+    listed = ", ".join(sorted(str(n) for n in names))
+    step = Step(result.lhs, form.expr, f"in terms of {listed}: {form.how}")
+    return replace(
+        derivation,
+        definitions=(
+            *derivation.definitions,
+            *(Definition(n, v, "named function") for n, v in names.items()),
+        ),
+        steps=(*derivation.steps, step),
+        result=replace(step, rule="result"),
+    )
