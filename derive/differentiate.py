@@ -241,11 +241,11 @@ def differentiate(
     with recursion_room(expression_depth(expression) * (order + 1)):
         derivation = derive_steps(expression, x, order)
         if in_terms_of:
-            derivation = _through_names(derivation, expression, x, in_terms_of)
+            derivation = through_names(derivation, expression, x, in_terms_of)
         return verify(derivation, budget) if budget else verify(derivation)
 
 
-def _through_names(
+def through_names(
     derivation: Derivation, expr: sp.Expr, x: sp.Symbol, in_terms_of: dict[str, sp.Expr | str | None]
 ) -> Derivation:
     """The derivation with a last step writing the result through the named functions."""

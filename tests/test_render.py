@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from derive.library import BUILTINS, get
 from derive.model import Derivation
 from derive.render import render
 from derive.render.latex import escape, render_latex
@@ -40,13 +41,14 @@ def test_latex_escapes_text() -> None:
     assert escape("50% of a_b & {c}") == r"50\% of a\_b \& \{c\}"
 
 
-def test_standalone_latex_compiles_with_pdflatex(sigmoid: Derivation, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(BUILTINS))
+def test_standalone_latex_compiles_with_pdflatex(name: str, tmp_path: Path) -> None:
     if shutil.which("pdflatex") is None:
         if _required("DERIVE_REQUIRE_LATEX"):
             pytest.fail("pdflatex is required (DERIVE_REQUIRE_LATEX=1) but not installed")
         pytest.skip("pdflatex not installed")
     source = tmp_path / "sigmoid.tex"
-    source.write_text(render_latex(sigmoid, standalone=True), encoding="utf-8")
+    source.write_text(render_latex(get(name), standalone=True), encoding="utf-8")
     run = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
         cwd=tmp_path,
@@ -71,14 +73,16 @@ def test_markdown_has_a_display_block_per_equation(sigmoid: Derivation) -> None:
     assert "**4. chain rule** — ✓ symbolic" in markdown
 
 
-def test_markdown_math_renders_with_katex(sigmoid: Derivation) -> None:
+@pytest.mark.parametrize("name", sorted(BUILTINS))
+def test_markdown_math_renders_with_katex(name: str) -> None:
     katex = os.environ.get("DERIVE_KATEX")
     if not katex or shutil.which("node") is None:
         if _required("DERIVE_REQUIRE_KATEX"):
             pytest.fail("KaTeX is required (DERIVE_REQUIRE_KATEX=1) but DERIVE_KATEX or node is missing")
         pytest.skip("set DERIVE_KATEX to a KaTeX package folder to run")
-    formulas = _math_blocks(render_markdown(sigmoid))
-    formulas.append(sigmoid._repr_latex_().strip("$"))
+    derivation = get(name)
+    formulas = _math_blocks(render_markdown(derivation))
+    formulas.append(derivation._repr_latex_().strip("$"))
     run = subprocess.run(
         ["node", str(HERE / "js" / "katex_check.js")],
         input=json.dumps(formulas),

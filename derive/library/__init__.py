@@ -16,7 +16,20 @@ if TYPE_CHECKING:
 
 # name -> (module below derive.library, one-line summary)
 BUILTINS: dict[str, tuple[str, str]] = {
-    "sigmoid": ("sigmoid", "derivative of the logistic sigmoid σ(x) = 1/(1 + e^(−x)), as σ(1 − σ)"),
+    "sigmoid": ("sigmoid", "σ(x) = 1/(1 + e^(−x)): σ' = σ(1 − σ), by substitution and the chain rule"),
+    "tanh": ("catalog", "tanh(x): tanh' = 1 − tanh²"),
+    "softplus": ("catalog", "ln(1 + e^x): softplus' = σ(x)"),
+    "swish": ("catalog", "SiLU/swish x·σ(x): swish' = swish + σ(1 − swish)"),
+    "logsigmoid": ("catalog", "log-sigmoid ln σ(x) = −ln(1 + e^(−x)): derivative 1 − σ(x)"),
+    "logistic-loss": ("catalog", "−(y ln σ(z) + (1 − y) ln(1 − σ(z))): ∂L/∂z = σ(z) − y"),
+    "gelu": ("catalog", "GELU x·(1 + erf(x/√2))/2 (exact)"),
+    "gelu-tanh": ("catalog", "GELU, tanh approximation x·(1 + tanh(√(2/π)(x + 0.044715x³)))/2"),
+    "mish": ("catalog", "mish x·tanh(ln(1 + e^x))"),
+    "softsign": ("catalog", "softsign x/(1 + |x|)"),
+    "relu": ("catalog", "ReLU max(0, x), by cases; no derivative at 0"),
+    "leaky-relu": ("catalog", "leaky ReLU max(x/100, x), by cases; no derivative at 0"),
+    "elu": ("catalog", "ELU: x for x > 0, α(e^x − 1) otherwise"),
+    "selu": ("catalog", "SELU: λ·ELU"),
 }
 
 
@@ -26,7 +39,7 @@ def build(name: str) -> Derivation:
         known = ", ".join(sorted(BUILTINS))
         raise DeriveError(f"unknown derivation {name!r}; known: {known}")
     module = import_module(f"{__name__}.{BUILTINS[name][0]}")
-    return module.build()
+    return module.build(name)
 
 
 def get(name: str) -> Derivation:

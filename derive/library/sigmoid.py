@@ -12,7 +12,7 @@ import sympy as sp
 from ..model import Definition, Derivation, Step
 
 
-def build() -> Derivation:
+def build(name: str = "sigmoid") -> Derivation:
     """The sigmoid derivation, unverified (``derive.library.get`` verifies it)."""
     x, u = sp.symbols("x u")
     sigma = sp.Function("sigma")(x)

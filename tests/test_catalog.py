@@ -1,0 +1,71 @@
+"""The catalog of activation functions: verified derivations, forms through the function itself."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive.library import BUILTINS, get
+from derive.library.catalog import CATALOG
+from derive.model import Derivation
+from derive.read.documents import check
+from derive.render import render
+
+x, y, z = sp.symbols("x y z")
+sigma = sp.Symbol("sigma")
+
+EXPECTED = {
+    "tanh": 1 - y**2,
+    "softplus": sigma,
+    "swish": y + sigma * (1 - y),
+    "logsigmoid": 1 - sigma,
+    "logistic-loss": sigma - y,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CATALOG))
+def entry(request: pytest.FixtureRequest) -> tuple[str, Derivation]:
+    return request.param, get(request.param)
+
+
+def test_every_catalog_entry_is_listed() -> None:
+    assert set(CATALOG) <= set(BUILTINS)
+
+
+def test_every_step_holds(entry: tuple[str, Derivation]) -> None:
+    name, derivation = entry
+    assert not [
+        s for s in (*derivation.steps, derivation.result) if s.verdict.status in ("failed", "unchecked")
+    ]
+    function, variable, _ = CATALOG[name]()
+    real = sp.Symbol(variable.name, real=True)  # derive works over the reals: |x|' = sign(x)
+    value = derivation.result.rhs.xreplace({d.lhs: d.rhs for d in derivation.definitions})
+    difference = value.xreplace({variable: real}) - sp.diff(function.xreplace({variable: real}), real)
+    difference = difference.rewrite(sp.Piecewise)
+    point = {real: sp.Rational(7, 10), sp.Symbol("alpha"): 2, sp.Symbol("lambda"): 3}
+    assert abs(sp.N(difference.subs(point).subs({y: sp.Rational(1, 3)}))) < 1e-12
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(EXPECTED.items()))
+def test_forms_through_the_function(name: str, expected: sp.Expr) -> None:
+    result = get(name).result
+    assert sp.expand(result.rhs - expected) == 0
+    assert result.verdict.status == "symbolic"
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky-relu", "elu"])
+def test_cases_say_where_there_is_no_derivative(name: str) -> None:
+    steps = get(name).steps
+    sides = [s for s in steps if s.rule.startswith("derivative from the")]
+    assert len(sides) == 2 and sides[0].rhs != sides[1].rhs
+    assert "no derivative there" in sides[0].why
+
+
+def test_gelu_has_no_form_through_itself() -> None:
+    assert not any(s.rule.startswith("in terms of") for s in get("gelu").steps)
+
+
+def test_exports_read_back(entry: tuple[str, Derivation]) -> None:
+    _, derivation = entry
+    assert Derivation.from_json(derivation.to_json()) == derivation
+    assert check(render(derivation, "json"), "json").ok or not derivation.ok
