@@ -86,6 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the input format (default: from the extension)",
     )
     _output_options(check)
+    properties = commands.add_parser(
+        "properties", help="range, symmetry, monotonicity, slope, inverse (verified)"
+    )
+    properties.add_argument("function", metavar="NAME", help="sigmoid, tanh, softplus, …")
+    _output_options(properties)
+    gradient = commands.add_parser("gradient", help="where the derivative is small: the vanishing gradient")
+    gradient.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
+    gradient.add_argument(
+        "--threshold", default="0.01", help="the smallest useful derivative (default: 0.01)"
+    )
+    _output_options(gradient)
     export = commands.add_parser("export", help="write every built-in derivation in every format")
     export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
     return parser
@@ -159,6 +170,14 @@ def _show(args: argparse.Namespace) -> int:
                 f"derive: note: no form of the derivative through {', '.join(names)} alone was found",
                 file=sys.stderr,
             )
+    elif args.command in ("properties", "gradient"):
+        from . import analysis
+        from .verify import verify
+
+        if args.command == "properties":
+            derivation = verify(analysis.properties(args.function))
+        else:
+            derivation = verify(analysis.gradient(args.function, args.threshold))
     elif args.command == "check":
         from .read.documents import check
 

@@ -69,3 +69,27 @@ def test_exports_read_back(entry: tuple[str, Derivation]) -> None:
     _, derivation = entry
     assert Derivation.from_json(derivation.to_json()) == derivation
     assert check(render(derivation, "json"), "json").ok or not derivation.ok
+
+
+def test_softmax_jacobian() -> None:
+    from derive.library.catalog import softmax
+    from derive.verify import verify
+
+    derivation = get("softmax")
+    assert len(derivation.steps) == 9 and derivation.ok
+    s1, s2 = sp.symbols("s_1 s_2")
+    entries = {(str(step.lhs.expr), str(step.lhs.variables[0])): step.rhs for step in derivation.steps}
+    assert sp.expand(entries[("s_1", "z_1")] - s1 * (1 - s1)) == 0
+    assert entries[("s_1", "z_2")] == -s1 * s2
+    bigger = verify(softmax(4))
+    assert len(bigger.steps) == 16 and bigger.ok
+    wrong = verify(
+        Derivation(
+            derivation.title,
+            derivation.variable,
+            derivation.definitions,
+            (derivation.steps[1].__class__(derivation.steps[1].lhs, s1 * s2, "sign lost"),),
+            derivation.result,
+        )
+    )
+    assert wrong.steps[0].verdict.status == "failed"

@@ -30,6 +30,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "leaky-relu": ("catalog", "leaky ReLU max(x/100, x), by cases; no derivative at 0"),
     "elu": ("catalog", "ELU: x for x > 0, α(e^x − 1) otherwise"),
     "selu": ("catalog", "SELU: λ·ELU"),
+    "softmax": ("catalog", "softmax of 3 inputs: ∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ)"),
 }
 
 

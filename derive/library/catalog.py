@@ -13,7 +13,7 @@ from dataclasses import replace
 import sympy as sp
 
 from ..differentiate import derive_steps, through_names
-from ..model import Derivation, Step
+from ..model import Definition, Derivation, Step
 
 x, z, y = sp.symbols("x z y")
 alpha, scale = sp.symbols("alpha lambda")  # plain symbols, as JSON writes them back
@@ -49,8 +49,42 @@ CATALOG: dict[str, Callable[[], tuple[sp.Expr, sp.Symbol, dict[str, sp.Expr | No
 }
 
 
+SOFTMAX_SIZE = 3
+
+
+def softmax(n: int = SOFTMAX_SIZE) -> Derivation:
+    """∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ) for the softmax of n inputs, every entry of the Jacobian a claim."""
+    zs = sp.symbols(f"z_1:{n + 1}")
+    ss = sp.symbols(f"s_1:{n + 1}")
+    total = sp.Add(*(sp.exp(zk) for zk in zs))
+    definitions = tuple(
+        Definition(si, sp.exp(zi) / total, "softmax output") for si, zi in zip(ss, zs, strict=True)
+    )
+    steps = []
+    for i in range(n):
+        for j in range(n):
+            delta = 1 if i == j else 0
+            steps.append(
+                Step(
+                    sp.Derivative(ss[i], zs[j]),
+                    sp.Mul(ss[i], delta - ss[j], evaluate=False) if delta else -ss[i] * ss[j],
+                    "quotient rule" if i == j else "quotient rule, constant numerator",
+                    "∂s_i/∂z_j = s_i(δ_ij − s_j)",
+                )
+            )
+    return Derivation(
+        f"Jacobian of the softmax of {n} inputs",
+        zs[0],
+        definitions,
+        tuple(steps),
+        replace(steps[0], rule="result"),
+    )
+
+
 def build(name: str) -> Derivation:
     """The catalog entry ``name``, unverified (``derive.library.get`` verifies it)."""
+    if name == "softmax":
+        return softmax()
     function, variable, names = CATALOG[name]()
     derivation = derive_steps(function, variable)
     if names:

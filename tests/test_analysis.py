@@ -1,0 +1,78 @@
+"""derive properties and derive gradient: every claim computed, then verified."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from derive.analysis import gradient, properties
+from derive.errors import DeriveError
+from derive.verify import verify
+
+x = sp.Symbol("x")
+SIGMOID = 1 / (1 + sp.exp(-x))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "swish", "softsign", "mish"])
+def test_every_property_is_verified(name: str) -> None:
+    derivation = verify(properties(name))
+    assert derivation.ok, [(s.rule, s.verdict.describe()) for s in derivation.steps if not s.verdict.ok]
+
+
+def test_sigmoid_properties() -> None:
+    claims = {step.rule: step for step in properties("sigmoid").steps}
+    sigma = sp.Function("sigma")
+    assert claims["limit at oo"].rhs == 1 and claims["limit at -oo"].rhs == 0
+    assert claims["value at 0"].rhs == sp.Rational(1, 2)
+    assert claims["symmetry"].lhs == sigma(-x) and claims["symmetry"].rhs == 1 - sigma(x)
+    assert claims["increasing"].rhs == 1
+    assert claims["largest slope"].rhs == sp.Rational(1, 4)
+    assert claims["largest slope"].lhs == sp.Subs(sp.Derivative(sigma(x), x), x, 0)
+    y = sp.Symbol("y")
+    inverse = claims["inverse"].lhs.args[0]  # sigma(logit(y))
+    assert sp.simplify(SIGMOID.subs(x, inverse) - y) == 0
+
+
+def test_tanh_is_odd_with_slope_one() -> None:
+    claims = {step.rule: step.rhs for step in properties("tanh").steps}
+    assert claims["symmetry"] == -sp.Function("f")(x)
+    assert claims["largest slope"] == 1
+
+
+@pytest.mark.parametrize(("name", "threshold"), [("sigmoid", "0.01"), ("sigmoid", "0.1"), ("tanh", "0.01")])
+def test_threshold_interval_matches_a_numerical_root(name: str, threshold: str) -> None:
+    derivation = verify(gradient(name, threshold))
+    assert derivation.ok
+    ends = [s.lhs.point[0] for s in derivation.steps if s.rule.startswith("derivative = threshold")]
+    assert len(ends) == 2
+    f = SIGMOID if name == "sigmoid" else sp.tanh(x)
+    slope = sp.lambdify(x, sp.diff(f, x), "mpmath")
+    root = mpmath.findroot(lambda t: slope(t) - mpmath.mpf(threshold), 3)
+    assert abs(float(max(ends, key=float)) - float(abs(root))) < 1e-10
+    assert abs(float(min(ends, key=float)) + float(abs(root))) < 1e-10
+
+
+def test_sigmoid_gradient_table_and_layer_bound() -> None:
+    steps = gradient("sigmoid").steps
+    values = {s.lhs.point[0]: s.rhs for s in steps if s.rule.startswith("value of the derivative")}
+    assert set(values) == {0, 2, -2, 5, -5, 10, -10}
+    assert values[0] == sp.Rational(1, 4)
+    assert float(values[10]) < 1e-4
+    bounds = [s.rhs for s in steps if s.rule.startswith("bound through")]
+    assert bounds == [sp.Rational(1, 4) ** n for n in (1, 2, 5, 10)]
+    assert [s.rhs for s in gradient("tanh").steps if s.rule.startswith("bound through")] == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("threshold", ["0", "-1", "abc"])
+def test_bad_thresholds(threshold: str) -> None:
+    with pytest.raises(DeriveError):
+        gradient("sigmoid", threshold)
+
+
+def test_cli(derive_cli) -> None:
+    run = derive_cli("gradient", "sigmoid", "--threshold", "0.01")
+    assert run.returncode == 0 and "-4.58486 ≤ x ≤ 4.58486" in run.stdout
+    assert derive_cli("properties", "sigmoid", "--format", "latex").returncode == 0
+    run = derive_cli("properties", "nosuch")
+    assert run.returncode == 2 and run.stderr.startswith("derive: error: unknown function")
