@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--threshold", default="0.01", help="the smallest useful derivative (default: 0.01)"
     )
     _output_options(gradient)
+    plot = commands.add_parser("plot", help="draw a function and its derivative (needs derive[plot])")
+    plot.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
+    plot.add_argument("-o", "--output", metavar="FILE", required=True, help="a .png or .svg file")
+    plot.add_argument("--threshold", default="0.01", help="shade where the derivative is below this")
     export = commands.add_parser("export", help="write every built-in derivation in every format")
     export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
     return parser
@@ -113,6 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list()
         if args.command == "export":
             return _export(Path(args.folder))
+        if args.command == "plot":
+            from .plot import plot
+
+            print(plot(args.function, args.output, args.threshold))
+            return EXIT_OK
         return _show(args)
     except ParseError as exc:
         return _fail(str(exc), exc.caret())
