@@ -25,6 +25,8 @@ from .verify import check_equation
 
 SOLVE_SECONDS = 2.0
 SIMPLIFY_SECONDS = 2.0
+SEARCH_SECONDS = 8.0  # generating candidates
+CHECK_SECONDS = 20.0  # the whole search, verification included
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,17 @@ def _candidates(
     # the same derivative in other shapes: which parts a name can replace depends on the shape
     shapes = [derivative, *others, _bounded(sp.expand, derivative), _bounded(_expanded_in_exp, derivative)]
     frontier = [(shape, "") for shape in dict.fromkeys(s for s in shapes if isinstance(s, sp.Expr))]
-    for _ in range(3):  # later rounds combine names
-        next_frontier = []
-        for expr, how in frontier:
-            for candidate, note in _steps_for(expr, x, names):
-                found.append((candidate, f"{how}; {note}" if how else note))
-                next_frontier.append(found[-1])
-        frontier = [(e, h) for e, h in next_frontier if x in e.free_symbols][:12]
+    try:
+        with time_limit(SEARCH_SECONDS):
+            for _ in range(3):  # later rounds combine names
+                next_frontier = []
+                for expr, how in frontier:
+                    for candidate, note in _steps_for(expr, x, names):
+                        found.append((candidate, f"{how}; {note}" if how else note))
+                        next_frontier.append(found[-1])
+                frontier = [(e, h) for e, h in next_frontier if x in e.free_symbols][:12]
+    except OutOfTime:
+        pass  # the search is bounded; what was found so far still counts
     return found
 
 
@@ -142,18 +148,35 @@ def express(
     definitions = tuple(Definition(name, value) for name, value in names.items())
     best: tuple[tuple[int, int], Form] | None = None
     seen: set[sp.Expr] = set()
-    for candidate, how in _candidates(derivative, x, names, others):
-        if x in candidate.free_symbols or candidate.has(sp.I, sp.zoo, sp.nan):
-            continue
-        form = _tidy(candidate, set(names))
-        if form in seen:
-            continue
-        seen.add(form)
-        # one more name is worth three operations: swish + σ(1 − swish) beats a σ-only logarithm
-        cost = (sp.count_ops(form) + 3 * len(form.free_symbols & set(names)), len(str(form)))
-        if best is not None and cost >= best[0]:
-            continue
-        verdict = check_equation(form, derivative, definitions, x)
-        if verdict.ok:
-            best = (cost, Form(form, how, verdict.status))
+    try:
+        with time_limit(CHECK_SECONDS):
+            for candidate, how in _candidates(derivative, x, names, others):
+                best = _consider(candidate, how, derivative, x, names, definitions, best, seen)
+    except OutOfTime:
+        pass  # keep the best verified form found in time
     return best[1] if best else None
+
+
+def _consider(
+    candidate: sp.Expr,
+    how: str,
+    derivative: sp.Expr,
+    x: sp.Symbol,
+    names: dict[sp.Symbol, sp.Expr],
+    definitions: tuple[Definition, ...],
+    best: tuple[tuple[int, int], Form] | None,
+    seen: set[sp.Expr],
+) -> tuple[tuple[int, int], Form] | None:
+    """``best``, or the candidate instead when it is free of x, simpler, and verified."""
+    if x in candidate.free_symbols or candidate.has(sp.I, sp.zoo, sp.nan):
+        return best
+    form = _tidy(candidate, set(names))
+    if form in seen:
+        return best
+    seen.add(form)
+    # one more name is worth three operations: swish + σ(1 − swish) beats a σ-only logarithm
+    cost = (sp.count_ops(form) + 3 * len(form.free_symbols & set(names)), len(str(form)))
+    if best is not None and cost >= best[0]:
+        return best
+    verdict = check_equation(form, derivative, definitions, x)
+    return (cost, Form(form, how, verdict.status)) if verdict.ok else best

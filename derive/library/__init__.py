@@ -6,6 +6,7 @@ module that builds a derivation is imported only when it is asked for.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -43,8 +44,10 @@ def build(name: str) -> Derivation:
     return module.build(name)
 
 
+@cache
 def get(name: str) -> Derivation:
-    """The built-in derivation ``name`` with every step verified."""
+    """The built-in derivation ``name`` with every step verified (computed once per process;
+    derivations are immutable)."""
     from ..verify import verify
 
     return verify(build(name))
