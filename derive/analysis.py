@@ -7,6 +7,8 @@ equation that the verifier checks like any other step, so ``derive properties`` 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from .errors import DeriveError
@@ -90,7 +92,11 @@ def properties(name: str) -> Derivation:
     if len(inverses) == 1:
         steps.append(Step(f(inverses[0]), y, "inverse", f"x = {sp.sstr(inverses[0])} undoes {f}"))
     return Derivation(
-        f"Properties of {name}", x, (Definition(fx, expr, name),), tuple(steps), replace_rule(steps[-1])
+        f"Properties of {name}",
+        x,
+        (Definition(fx, expr, name),),
+        tuple(steps),
+        replace(steps[-1], rule="result"),
     )
 
 
@@ -101,10 +107,6 @@ def _decimal(value: sp.Expr) -> str:
 def _is_positive(expr: sp.Expr, x: sp.Symbol) -> bool:
     real = sp.Symbol(x.name, real=True)
     return bool(sp.simplify(expr.xreplace({x: real})).is_positive)
-
-
-def replace_rule(step: Step) -> Step:
-    return Step(step.lhs, step.rhs, "result", step.why)
 
 
 def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Derivation:
@@ -150,4 +152,4 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
             )
     if not steps:
         raise DeriveError(f"nothing to say about the gradient of {name}")
-    return Derivation(title, x, (Definition(fx, expr, name),), tuple(steps), replace_rule(steps[0]))
+    return Derivation(title, x, (Definition(fx, expr, name),), tuple(steps), replace(steps[0], rule="result"))

@@ -129,7 +129,7 @@ def _tex_claims(text: str, markdown: bool) -> _Document:
         body = next(g for g in match.groups()[2:] if g is not None)
         start = match.start(3) if match.group(3) is not None else match.start() + 2
         rule = _markdown_rule(source, match.start()) if markdown else ""
-        document.claims += _rows(body, _line_of(source, start), rule, source[: match.start()])
+        document.claims += _rows(body, _line_of(source, start), rule)
         taken.append(match.span())
     for match in _INLINE.finditer(source):
         if any(a <= match.start() < b for a, b in taken):
@@ -139,7 +139,7 @@ def _tex_claims(text: str, markdown: bool) -> _Document:
         body = match.group(1)
         if not defining and ":=" not in body and "coloneqq" not in body:
             continue
-        for claim in _rows(body, _line_of(source, match.start()), "", ""):
+        for claim in _rows(body, _line_of(source, match.start()), ""):
             claim.defining = True
             document.claims.append(claim)
     document.claims.sort(key=lambda c: c.line)
@@ -198,7 +198,7 @@ def _split_top(text: str, separators: re.Pattern[str]) -> list[tuple[str, str]]:
 _WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|array)\}(?:\{[^}]*\})?")
 
 
-def _rows(body: str, first_line: int, rule: str, before: str) -> list[_Claim]:
+def _rows(body: str, first_line: int, rule: str) -> list[_Claim]:
     body = _WRAPPERS.sub(" ", body)  # aligned inside $$…$$: its rows are the block's rows
     claims: list[_Claim] = []
     offset = 0
