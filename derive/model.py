@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from enum import Enum
+from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -18,62 +19,127 @@ from .errors import DeriveError
 
 SCHEMA = "derive/1"
 
-Status = Literal["symbolic", "numeric", "failed", "unchecked"]
-STATUSES: tuple[Status, ...] = ("symbolic", "numeric", "failed", "unchecked")
+class Status(str, Enum):
+    """What the verifier concluded about a claim. The value is the word derive/1 JSON stores."""
+
+    SYMBOLIC = "symbolic"  # proved equal by algebra
+    NUMERIC = "numeric"  # equal at random points at rising precision: evidence, not proof
+    FAILED = "failed"  # a point where both sides are defined and differ
+    UNDECIDED = "undecided"  # read, but neither proved nor refuted (the reason says why)
+    UNCHECKED = "unchecked"  # not read, so not checked
+
+    @property
+    def mark(self) -> str:
+        return _MARKS[self]
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_MARKS = {
+    Status.SYMBOLIC: "✓",
+    Status.NUMERIC: "≈",
+    Status.FAILED: "✗",
+    Status.UNDECIDED: "?",
+    Status.UNCHECKED: "?",
+}
+_LABELS = {
+    Status.SYMBOLIC: "symbolic",
+    Status.NUMERIC: "numeric",
+    Status.FAILED: "WRONG",
+    Status.UNDECIDED: "undecided",
+    Status.UNCHECKED: "not read",
+}
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 @dataclass(frozen=True)
 class Verdict:
     """How a step was checked.
 
-    ``status`` is ``"symbolic"`` (proved equal by algebra), ``"numeric"`` (equal at random
-    sample points, not proved), ``"failed"`` (the sides differ; ``point`` holds where, with both
-    values) or ``"unchecked"``. ``method`` names the rung of the verifier that decided.
+    ``status`` is a :class:`Status`; ``method`` names the rung of the verifier that decided, or
+    the reason a claim is undecided. A failed claim carries ``point``, where both sides are
+    defined and differ, with both values. ``where`` is a SymPy condition on the variables
+    (``x > 0``): for a verified claim, the part of the line where both sides are real and on
+    which it was checked; for a failed one, a part where it does hold.
     """
 
-    status: Status = "unchecked"
+    status: Status = Status.UNCHECKED
     method: str = ""
     point: tuple[tuple[str, str], ...] = ()
     lhs_value: str = ""
     rhs_value: str = ""
+    where: sp.Basic | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
     @property
     def ok(self) -> bool:
         """True when the step was shown to hold, symbolically or numerically."""
-        return self.status in ("symbolic", "numeric")
+        return self.status in (Status.SYMBOLIC, Status.NUMERIC)
 
     def describe(self) -> str:
         """One line for people: ``verified symbolically (cancel)``, ``wrong at x = 0.5: …``."""
-        if self.status == "symbolic":
-            return f"verified symbolically ({self.method})"
-        if self.status == "numeric":
-            return f"verified numerically ({self.method}), not proved"
-        if self.status == "failed":
-            where = ", ".join(f"{name} = {value}" for name, value in self.point)
-            if not where:
-                return f"wrong ({self.method})"
-            return f"wrong: at {where} the left side is {self.lhs_value}, the right side {self.rhs_value}"
-        return f"not checked ({self.method})" if self.method else "not checked"
+        if self.status == Status.SYMBOLIC:
+            text = f"verified symbolically ({self.method})"
+        elif self.status == Status.NUMERIC:
+            text = f"verified numerically ({self.method}), not proved"
+        elif self.status == Status.FAILED:
+            at = ", ".join(f"{name} = {value}" for name, value in self.point)
+            text = (
+                f"wrong: at {at} the left side is {self.lhs_value}, the right side {self.rhs_value}"
+                if at
+                else f"wrong ({self.method})"
+            )
+        elif self.status == Status.UNDECIDED:
+            text = f"undecided ({self.method})" if self.method else "undecided"
+        else:
+            text = f"not read ({self.method})" if self.method else "not read"
+        if self.where is not None:
+            text += f"; holds for {self.condition_text()}"
+        return text
+
+    def condition_text(self) -> str:
+        """``where`` in plain notation: ``x > 0``, ``x ≠ 0``."""
+        from .printing import condition_text
+
+        return condition_text(self.where) if self.where is not None else ""
 
     def to_dict(self) -> dict[str, Any]:
+        from .printing import sstr
+
         data: dict[str, Any] = {"method": self.method}
         if self.point:
             data["point"] = dict(self.point)
             data["lhs_value"] = self.lhs_value
             data["rhs_value"] = self.rhs_value
+        if self.where is not None:
+            data["where"] = sstr(self.where)
         return data
 
     @classmethod
     def from_dict(cls, status: str, data: dict[str, Any]) -> Verdict:
+        """The verdict a derive/1 file states. ``derive check`` never trusts it: it recomputes."""
+        from .parse import parse
+
         if status not in STATUSES:
             raise DeriveError(f"unknown verdict {status!r}; expected one of {', '.join(STATUSES)}")
         point = data.get("point") or {}
+        if not isinstance(point, dict):
+            raise DeriveError("verification.point: expected an object")
+        where = data.get("where")
         return cls(
-            status,  # type: ignore[arg-type]
+            Status(status),
             str(data.get("method", "")),
             tuple((str(k), str(v)) for k, v in point.items()),
             str(data.get("lhs_value", "")),
             str(data.get("rhs_value", "")),
+            parse(where, "sympy") if isinstance(where, str) else None,
         )
 
 
@@ -91,6 +157,7 @@ class Step:
     verdict: Verdict = UNCHECKED
     line: int | None = None  # where an imported step stood in its source file
     unreadable: str = ""  # why an imported claim could not be read (its sides then hold the raw text)
+    condition: sp.Basic | None = None  # the claim is made only where this holds (x > 0, i ≠ j)
 
     @property
     def equation(self) -> sp.Basic:
@@ -167,6 +234,8 @@ class Derivation:
                 data["line"] = s.line
             if s.unreadable:
                 data["unreadable"] = s.unreadable
+            if s.condition is not None:
+                data["condition"] = sstr(s.condition)
             return data
 
         return {
@@ -226,24 +295,22 @@ class Derivation:
             if not isinstance(verification, dict):
                 raise DeriveError(f"{where}.verification: expected an object")
             line = item.get("line")
+            line = line if isinstance(line, int) and not isinstance(line, bool) else None
             if item.get("unreadable"):
+                # whatever verdict the file states, a claim that was not read was not checked
                 raw = sp.Symbol(str(item["lhs"]))
-                return Step(
-                    raw,
-                    raw,
-                    str(item.get("rule", "")),
-                    "",
-                    Verdict.from_dict(str(item.get("verdict", "unchecked")), verification),
-                    line if isinstance(line, int) else None,
-                    str(item["unreadable"]),
-                )
+                reason = str(item["unreadable"])
+                verdict = Verdict(Status.UNCHECKED, f"could not be read: {reason}")
+                return Step(raw, raw, str(item.get("rule", "")), "", verdict, line, reason)
+            condition = item.get("condition")
             return Step(
                 expression(f"{where}.lhs", item["lhs"]),
                 expression(f"{where}.rhs", item["rhs"]),
                 str(item.get("rule", "")),
                 str(item.get("why", "")),
                 Verdict.from_dict(str(item.get("verdict", "unchecked")), verification),
-                line if isinstance(line, int) else None,
+                line,
+                condition=None if condition is None else expression(f"{where}.condition", condition),
             )
 
         def items(key: str) -> list[Any]:

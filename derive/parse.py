@@ -68,6 +68,8 @@ _STRUCTURAL: dict[str, Callable[..., sp.Basic]] = {
     "Piecewise": sp.Piecewise,
     "Eq": sp.Eq,
     "Ne": sp.Ne,
+    "And": sp.And,
+    "Or": sp.Or,
     "Subs": sp.Subs,
     "Rational": sp.Rational,
     "Integer": sp.Integer,

@@ -177,6 +177,12 @@ class DeriveStrPrinter(StrPrinter):
             return f"Mul({', '.join(self._print(a) for a in expr.args)})"
         return super()._print(expr, **kwargs)
 
+    def _print_And(self, expr: sp.And) -> str:  # "a & b" is not in the parser's grammar
+        return f"And({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Or(self, expr: sp.Or) -> str:
+        return f"Or({', '.join(self._print(a) for a in expr.args)})"
+
 
 def _distributes_when_reread(expr: sp.Mul) -> bool:
     """``3*(x + 1)*y`` read back factor by factor becomes ``(3*x + 3)*y``: SymPy distributes a
@@ -201,6 +207,20 @@ def _pretty_printer(unicode: bool) -> DerivePrettyPrinter:
 def sstr(expr: sp.Basic) -> str:
     """SymPy ``str()`` syntax that :func:`derive.parse.parse` reads back to an equal object."""
     return DeriveStrPrinter().doprint(expr)
+
+
+_RELATION_SIGNS = {"!=": "≠", ">=": "≥", "<=": "≤", "==": "="}
+
+
+def condition_text(condition: sp.Basic) -> str:
+    """A condition in plain notation for one line: ``x > 0``, ``x ≠ 0``, ``x < 0 or x > 1``."""
+    if isinstance(condition, (sp.And, sp.Or)):
+        joiner = " and " if isinstance(condition, sp.And) else " or "
+        return joiner.join(condition_text(c) for c in sorted(condition.args, key=sp.default_sort_key))
+    if isinstance(condition, sp.core.relational.Relational):
+        sign = _RELATION_SIGNS.get(condition.rel_op, condition.rel_op)
+        return f"{sp.sstr(condition.lhs)} {sign} {sp.sstr(condition.rhs)}"
+    return sp.sstr(condition)
 
 
 def pretty_relation(lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True) -> str:

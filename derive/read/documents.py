@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..errors import DeriveError, ParseError
-from ..model import Definition, Derivation, Step, Verdict
+from ..model import Definition, Derivation, Status, Step, Verdict
 from ..parse import parse
 from .latex_math import KNOWN_FUNCTIONS, parse_latex
 
@@ -356,7 +356,7 @@ def _unreadable(claim: _Claim, reason: str) -> Step:
         sp.Symbol(text),
         claim.rule,
         "",
-        Verdict("unchecked", f"could not be read: {reason}"),
+        Verdict(Status.UNCHECKED, f"could not be read: {reason}"),
         line=claim.line,
         unreadable=reason,
     )

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import Derivation, Step, Verdict
-
-MARKS = {"symbolic": "✓", "numeric": "≈", "failed": "✗", "unchecked": "?"}
-LABELS = {"symbolic": "symbolic", "numeric": "numeric", "failed": "WRONG", "unchecked": "unchecked"}
+from ..model import Derivation, Status, Step, Verdict
 
 
 def mark(verdict: Verdict) -> str:
     """``✓ symbolic (cancel)``: the mark, the kind of check, and the rung or reason."""
-    text = f"{MARKS[verdict.status]} {LABELS[verdict.status]}"
-    if verdict.status == "failed" and verdict.point:
+    text = f"{verdict.status.mark} {verdict.status.label}"
+    if verdict.status == Status.FAILED and verdict.point:
         return text  # the point and both values follow on their own line
-    return f"{text} ({verdict.method})" if verdict.method else text
+    text = f"{text} ({verdict.method})" if verdict.method else text
+    return f"{text}, for {verdict.condition_text()}" if verdict.where is not None else text
 
 
 def continues(previous: Step | None, step: Step) -> bool:
@@ -32,8 +30,10 @@ def summary(derivation: Derivation) -> str:
         parts.append(f"{counts['numeric']} numerically (not proved)")
     if counts.get("failed"):
         parts.append(f"{counts['failed']} wrong")
+    if counts.get("undecided"):
+        parts.append(f"{counts['undecided']} undecided")
     if counts.get("unchecked"):
-        parts.append(f"{counts['unchecked']} not checked")
+        parts.append(f"{counts['unchecked']} not read")
     text = f"{total} claims: " + ", ".join(parts)
     failure = derivation.first_failure()
     if failure is not None and failure.line is not None:

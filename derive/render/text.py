@@ -9,16 +9,22 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Derivation, Step
+from ..model import Derivation, Status, Step
 from ..printing import pretty_relation
 from .marks import continues, mark, summary
 
-STYLES = {"symbolic": "green", "numeric": "yellow", "failed": "bold red", "unchecked": "magenta"}
+STYLES = {
+    Status.SYMBOLIC: "green",
+    Status.NUMERIC: "yellow",
+    Status.FAILED: "bold red",
+    Status.UNDECIDED: "magenta",
+    Status.UNCHECKED: "magenta",
+}
 
 
 def _verdict(step: Step) -> Text:
     text = Text(mark(step.verdict), style=STYLES[step.verdict.status])
-    if (step.verdict.status == "failed" and step.verdict.point) or step.unreadable:
+    if (step.verdict.status == Status.FAILED and step.verdict.point) or step.unreadable:
         text.append("\n" + step.verdict.describe(), style="red")
     return text
 
