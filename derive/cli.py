@@ -1,7 +1,9 @@
 """The ``derive`` command: argument handling, output and exit codes only.
 
-Exit codes: 0 when every step was verified, 1 when a step is wrong, 2 for bad input (unknown
-name or format, unreadable or unwritable file), with a one-line message and no traceback.
+Exit codes: 0 when every claim was proved or verified numerically, 1 when a claim is wrong,
+2 for bad input (unknown name or format, unreadable or unwritable file, a claim that could not
+be read), with a one-line message and no traceback, 3 when some claims are undecided (with
+``--strict``, numeric verification alone also counts as undecided).
 ``derive --help`` and ``derive --version`` never import SymPy.
 """
 
@@ -12,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .errors import DeriveError, ParseError
@@ -20,7 +22,10 @@ from .library import BUILTINS
 from .render import FORMATS
 from .startup import defer_unused_sympy_modules
 
-EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from .model import Derivation
+
+EXIT_OK, EXIT_WRONG, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +47,11 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         "--standalone",
         action="store_true",
         help="with LaTeX: a complete document that compiles with pdflatex",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 unless every claim is proved symbolically (numeric evidence is not enough)",
     )
 
 
@@ -74,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
         description="Read FILE and verify every step. Exit 0 when all hold, 1 when a step is wrong, "
-        "2 when the file (or a step in it) cannot be read.",
+        "2 when the file (or a step in it) cannot be read, 3 when some step is undecided.",
     )
     check.add_argument(
         "file", metavar="FILE", help="a .tex, .md, .txt or .json file, or - for standard input"
@@ -199,11 +209,22 @@ def _show(args: argparse.Namespace) -> int:
 
         derivation = get(args.command)
     _emit(derivation, fmt, args.output, args.standalone)
-    if derivation.ok:
-        return EXIT_OK
-    if derivation.first_failure() is None and any(s.unreadable for s in derivation.steps):
+    return exit_code(derivation, strict=args.strict)
+
+
+def exit_code(derivation: Derivation, *, strict: bool = False) -> int:
+    """1 when a claim is wrong, else 2 when one was not read, else 3 when one is undecided (or,
+    with ``strict``, only verified numerically), else 0."""
+    from .model import Status
+
+    statuses = {s.verdict.status for s in (*derivation.steps, derivation.result)}
+    if Status.FAILED in statuses:
+        return EXIT_WRONG
+    if Status.UNCHECKED in statuses:
         return EXIT_USAGE
-    return EXIT_WRONG
+    if Status.UNDECIDED in statuses or (strict and Status.NUMERIC in statuses):
+        return EXIT_UNDECIDED
+    return EXIT_OK
 
 
 def _emit(derivation: object, fmt: str, output: str | None, standalone: bool) -> None:
@@ -232,7 +253,7 @@ def _export(folder: Path) -> int:
     status = EXIT_OK
     for name in BUILTINS:
         derivation = get(name)
-        status = max(status, EXIT_OK if derivation.ok else EXIT_WRONG)
+        status = max(status, exit_code(derivation))
         for suffix, fmt in EXTENSIONS.items():
             if suffix != ".markdown":
                 write_atomic(folder / f"{name}{suffix}", render(derivation, fmt, standalone=fmt == "latex"))

@@ -19,6 +19,7 @@ from .errors import DeriveError
 
 SCHEMA = "derive/1"
 
+
 class Status(str, Enum):
     """What the verifier concluded about a claim. The value is the word derive/1 JSON stores."""
 
@@ -91,11 +92,13 @@ class Verdict:
             text = f"verified numerically ({self.method}), not proved"
         elif self.status == Status.FAILED:
             at = ", ".join(f"{name} = {value}" for name, value in self.point)
-            text = (
-                f"wrong: at {at} the left side is {self.lhs_value}, the right side {self.rhs_value}"
-                if at
-                else f"wrong ({self.method})"
-            )
+            if self.lhs_value or self.rhs_value:
+                text = f"wrong: {f'at {at} ' if at else ''}the left side is {self.lhs_value}, "
+                text += f"the right side {self.rhs_value}"
+                if self.method and self.method != "the sides differ":
+                    text += f" ({self.method})"
+            else:
+                text = f"wrong ({self.method})"
         elif self.status == Status.UNDECIDED:
             text = f"undecided ({self.method})" if self.method else "undecided"
         else:
@@ -116,6 +119,7 @@ class Verdict:
         data: dict[str, Any] = {"method": self.method}
         if self.point:
             data["point"] = dict(self.point)
+        if self.lhs_value or self.rhs_value:
             data["lhs_value"] = self.lhs_value
             data["rhs_value"] = self.rhs_value
         if self.where is not None:

@@ -1,64 +1,73 @@
 """Verification: every step is a claimed equation, and this module decides whether it holds.
 
-A step ``lhs = rhs`` holds when ``lhs − rhs`` is identically zero once the derivation's
-definitions are substituted and derivatives are evaluated. A derivative with respect to a
-defined quantity, ``dσ/du`` with ``u := 1 + e^(−x)``, means ``σ'(x) / u'(x)`` (Leibniz
-notation between two quantities that both depend on the variable).
+A step ``lhs = rhs`` holds when ``lhs − rhs`` is zero wherever both sides are real and finite,
+once the derivation's definitions are substituted and derivatives are evaluated. Variables are
+real. A derivative with respect to a defined quantity, ``dσ/du`` with ``u := 1 + e^(−x)``,
+means ``σ'(x) / u'(x)`` (Leibniz notation between two quantities that depend on the variable).
 
-The ladder, cheapest rung first, each under its own time budget:
+The ladder, cheapest rung first; each rung is bounded by the size of the expression it works
+on (operations counted by ``count_ops``), so the same claim gets the same verdict on any
+machine under any load. A wall-clock limit stays as a safety net only: when it fires, the
+claim is undecided.
 
-1. ``identical`` — the expanded sides are the same expression;
-2. ``cancel`` / ``expand`` — rational normal form of the difference is zero;
-3. ``simplify`` / ``simplify(rewrite(exp))`` — SymPy's heuristics reach zero;
-4. ``numeric`` — both sides agree to 25 significant digits at random points (evaluated with
-   mpmath at 40 digits). This is evidence, not proof, and is reported as ``numeric``.
+1. ``identical`` — the sides are the same expression;
+2. ``cancel`` — the rational normal form of the difference is zero;
+3. a numeric probe (:mod:`derive.evidence`): a false claim fails here, with its point;
+4. ``expand``, ``simplify``, ``simplify in exp`` — SymPy's heuristics reach zero;
+   a difference that is a nonzero rational function is refuted exactly;
+5. for a condition or a domain on one side of zero (``x > 0``), the same with the variable
+   assumed positive (or negative);
+6. functions with jumps (sign, |·|, Max, Piecewise, floor, …) in one variable: the claim is cut
+   at its breakpoints and decided on each piece and at each breakpoint (:mod:`derive.cases`);
+   numeric agreement alone never passes a claim with jumps;
+7. ``numeric`` — agreement to 120 digits at random points (:mod:`derive.evidence`): evidence,
+   never called a proof.
 
-A quick numeric probe runs after ``cancel``, so a false step is reported as ``failed`` with the
-point where the sides differ instead of spending the expensive symbolic budgets on it.
+A refuted claim in one variable is also tried on x > 0 and x < 0, and says where it does hold.
+A claim with unspecified functions f(…) is checked with one random smooth f shared by both
+sides; when it fails only for that f, it is undecided ("depends on what f is").
 """
 
 from __future__ import annotations
 
-import random
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .model import Definition, Derivation, Step, Verdict
+from . import cases
+from .evidence import PRECISIONS, Outcome, Sample, Sampler, Tally, value
+from .model import Definition, Derivation, Status, Step, Verdict
 from .parse import parse
-from .printing import sstr
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 
 
 @dataclass(frozen=True)
 class Budget:
-    """Seconds allowed for substituting definitions, for each symbolic rung and for the numeric
-    rung of one step."""
+    """How much work one claim may cost: the largest difference (in operations, as SymPy's
+    ``count_ops`` counts them) each symbolic rung is tried on, how many points must agree, how
+    many may be drawn, and the wall-clock safety net for each stage."""
 
-    prepare: float = 4.0
-    symbolic: float = 2.0
-    numeric: float = 4.0
-
-    def scaled(self, depth: int) -> Budget:
-        """The budget for expressions ``depth`` levels deep: differentiating one costs time in
-        proportion to its size, so the allowance grows beyond 50 levels."""
-        factor = max(1.0, depth / 50)
-        return Budget(self.prepare * factor, self.symbolic * factor, self.numeric * factor)
+    cancel_ops: int = 3000
+    expand_ops: int = 1500
+    simplify_ops: int = 300
+    points: int = 8
+    attempts: int = 40
+    seconds: float = 60.0
 
 
 DEFAULT_BUDGET = Budget()
-SAMPLE_POINTS = 8
 _PROBE_POINTS = 3
-_DIGITS = 40
-_AGREE = sp.Float("1e-25")
-_DISAGREE = sp.Float("1e-12")
+_MIN_AGREE = 6
 
 
 class _CannotCheck(Exception):
-    """The step cannot be put into a checkable form; the verdict is ``unchecked``."""
+    """The claim cannot be put into a checkable form; it is undecided."""
+
+
+class _SafetyNet(Exception):
+    """A stage ran past its wall-clock safety net."""
 
 
 class Expander:
@@ -77,9 +86,10 @@ class Expander:
         self.busy: set[object] = set()
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
-        """``expr`` with every defined name replaced and every derivative carried out."""
+        """``expr`` with every defined name replaced and every derivative carried out; every
+        name that is not defined is a real variable."""
         if expr not in self.expanded:
-            self.expanded[expr] = self.substitute(expr).doit()
+            self.expanded[expr] = _real_symbols(self.substitute(expr).doit())
         return self.expanded[expr]
 
     def substitute(self, expr: sp.Basic) -> sp.Basic:
@@ -140,12 +150,8 @@ def _real(symbol: sp.Basic) -> sp.Basic:
     return symbol
 
 
-_RUNGS: tuple[tuple[str, Callable[[sp.Basic], sp.Basic]], ...] = (
-    ("cancel", sp.cancel),
-    ("expand", lambda d: sp.expand(d, deep=True)),
-    ("simplify", sp.simplify),
-    ("simplify in exp", lambda d: sp.simplify(d.rewrite(sp.exp))),
-)
+def _real_symbols(expr: sp.Basic) -> sp.Basic:
+    return expr.xreplace({s: _real(s) for s in expr.free_symbols})
 
 
 def as_expression(value: sp.Basic | str | int | float) -> sp.Basic:
@@ -159,6 +165,44 @@ def as_expression(value: sp.Basic | str | int | float) -> sp.Basic:
     return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
 
 
+_ERRORS = (
+    TypeError,
+    ValueError,
+    NotImplementedError,
+    AttributeError,
+    RecursionError,
+    ZeroDivisionError,
+    sp.PolynomialError,
+)
+
+
+def _guarded(seconds: float, work: Callable[[], sp.Basic]) -> sp.Basic | None:
+    """``work()``, or None when SymPy cannot do it; :class:`_SafetyNet` past ``seconds``."""
+    try:
+        with time_limit(seconds):
+            return work()
+    except OutOfTime:
+        raise _SafetyNet from None
+    except _ERRORS:
+        return None
+
+
+def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 4) -> str | None:
+    """The name of the first rung that reduces ``difference`` to zero, if any (the rungs from
+    ``first`` up to ``last``; each only when the difference is small enough for it)."""
+    ops = sp.count_ops(difference)
+    rungs: tuple[tuple[str, int, Callable[[sp.Expr], sp.Expr]], ...] = (
+        ("cancel", budget.cancel_ops, sp.cancel),
+        ("expand", budget.expand_ops, lambda d: sp.expand(d, deep=True)),
+        ("simplify", budget.simplify_ops, sp.simplify),
+        ("simplify in exp", budget.simplify_ops, lambda d: sp.simplify(d.rewrite(sp.exp))),
+    )
+    for name, limit, rung in rungs[first:last]:
+        if ops <= limit and _guarded(budget.seconds, lambda rung=rung: rung(difference)) == 0:
+            return name
+    return None
+
+
 def check_equation(
     lhs: sp.Basic | str | int | float,
     rhs: sp.Basic | str | int | float,
@@ -166,135 +210,312 @@ def check_equation(
     variable: sp.Symbol | None = None,
     budget: Budget = DEFAULT_BUDGET,
     expander: Expander | None = None,
+    condition: sp.Basic | None = None,
 ) -> Verdict:
     """Decide whether ``lhs = rhs`` holds, given the definitions; see the module docstring.
 
+    ``condition`` (a SymPy condition such as ``x > 0``) restricts the claim to where it holds.
     Steps of one derivation share an ``expander``, so each definition is expanded only once.
     """
     variable = variable if variable is not None else sp.Symbol("x")
     lhs, rhs = as_expression(lhs), as_expression(rhs)
     try:
-        with time_limit(budget.prepare):
+        with time_limit(budget.seconds):
             expand = expander or Expander(definitions, variable)
             left, right = expand(lhs), expand(rhs)
     except _CannotCheck as exc:
-        return Verdict("unchecked", str(exc))
+        return Verdict(Status.UNDECIDED, str(exc))
     except OutOfTime:
-        return Verdict("unchecked", "substituting the definitions took too long")
-    if left == right:
-        return Verdict("symbolic", "identical")
+        return Verdict(Status.UNDECIDED, "substituting the definitions ran past the safety limit")
+    except _ERRORS as exc:
+        return Verdict(Status.UNDECIDED, f"the derivatives could not be evaluated ({type(exc).__name__})")
+    if condition is not None:
+        condition = _real_symbols(condition)
+        if condition == sp.false:
+            return Verdict(Status.UNDECIDED, "the condition never holds")
+        if condition == sp.true:
+            condition = None
+    try:
+        return _Claim(left, right, condition, budget).decide()
+    except _SafetyNet:
+        return Verdict(Status.UNDECIDED, "checking ran past the safety limit on time")
 
-    difference = left - right
-    sampler = _Sampler(left, right)
-    for index, (name, rung) in enumerate(_RUNGS):
-        if index == 1:  # past the cheap rung, a false step should not cost the symbolic budgets
-            probe = sampler.run(_PROBE_POINTS, budget.numeric / 4)
-            if probe.status == "failed":
-                return probe
+
+class _Claim:
+    """One claim with its sides expanded, decided by the ladder."""
+
+    def __init__(self, left: sp.Expr, right: sp.Expr, condition: sp.Basic | None, budget: Budget) -> None:
+        self.left, self.right, self.condition, self.budget = left, right, condition, budget
+        self.symbols = sorted((left.free_symbols | right.free_symbols), key=lambda s: s.name)
+        self.unspecified = sorted(
+            {str(a.func) for a in (left - right).atoms(AppliedUndef)} if _has_undef(left, right) else set()
+        )
+
+    def decide(self) -> Verdict:
+        left, right = self.left, self.right
+        difference = left - right
+        if left == right or difference == 0:
+            return Verdict(Status.SYMBOLIC, "identical")
+        if _symbolic_zero(difference, self.budget, last=1):
+            return Verdict(Status.SYMBOLIC, "cancel")
+        sampler = self.sampler()
+        probe = self.run(sampler, _PROBE_POINTS, _PROBE_POINTS * 3, last=2)
+        if probe.counterexample is not None:
+            return self.refuted(probe.counterexample)
+        method = _symbolic_zero(difference, self.budget, first=1)
+        if method:
+            return Verdict(Status.SYMBOLIC, method)
+        return (
+            self.exactly_nonzero(difference, sampler)
+            or self.on_one_side(difference)
+            or (self.by_cases() if cases.has_jumps(difference) else self.numeric(sampler))
+        )
+
+    # -- pieces of the ladder ----------------------------------------------------------------
+    def sampler(self, condition: sp.Basic | None = None, near: tuple[sp.Expr, ...] = ()) -> Sampler:
+        condition = self.condition if condition is None else _both(self.condition, condition)
+        return Sampler(self.left, self.right, condition, near or self.special_points())
+
+    def run(self, sampler: Sampler, wanted: int, attempts: int, last: int = 4) -> Tally:
         try:
-            with time_limit(budget.symbolic):
-                if rung(difference) == 0:
-                    return Verdict("symbolic", name)
+            with time_limit(self.budget.seconds):
+                return sampler.run(wanted, attempts, last=last)
         except OutOfTime:
-            continue
-        except (
-            TypeError,
-            ValueError,
-            NotImplementedError,
-            AttributeError,
-            RecursionError,
-            ZeroDivisionError,
-            sp.PolynomialError,
-        ):
-            continue  # a rung that cannot handle this expression proves nothing
-    return sampler.run(SAMPLE_POINTS, budget.numeric)
+            raise _SafetyNet from None
 
+    def special_points(self) -> tuple[sp.Expr, ...]:
+        """Real zeros of the denominators of a claim in one variable (polynomial ones only)."""
+        if len(self.symbols) != 1:
+            return ()
+        x = self.symbols[0]
+        found: set[sp.Expr] = set()
+        for side in (self.left, self.right):
+            for node in sp.preorder_traversal(side):
+                if isinstance(node, sp.Pow) and node.exp.is_negative and node.base.is_polynomial(x):
+                    poly = _guarded(self.budget.seconds, lambda b=node.base: sp.Poly(b, x))
+                    if isinstance(poly, sp.Poly) and 0 < poly.degree() <= 6 and poly.domain in (sp.ZZ, sp.QQ):
+                        found |= set(_guarded(self.budget.seconds, poly.real_roots) or ())
+                if len(found) > 8:
+                    break
+        return tuple(sorted(found, key=sp.default_sort_key))
 
-class _Sampler:
-    """Evaluates both sides at reproducible random points."""
-
-    def __init__(self, left: sp.Basic, right: sp.Basic) -> None:
-        seed = zlib.crc32(f"{sstr(left)}={sstr(right)}".encode())
-        self.random = random.Random(seed)
-        self.left, self.right = self._concrete(left), self._concrete(right)
-        free = self.left.free_symbols | self.right.free_symbols
-        self.symbols = sorted(free, key=lambda s: s.name)
-
-    def _concrete(self, expr: sp.Basic) -> sp.Basic:
-        """Undefined functions f(x) become a random smooth function: an identity meant for every f
-        must hold for this one too."""
-        for function in sorted({a.func for a in expr.atoms(AppliedUndef)}, key=str):
-            a, b, c = (sp.Rational(self.random.randint(5, 20), 10) for _ in range(3))
-
-            def smooth(*args: sp.Basic, a: sp.Basic = a, b: sp.Basic = b, c: sp.Basic = c) -> sp.Basic:
-                t = sum(args, sp.Integer(0)) / len(args) if args else sp.Integer(0)
-                return a * sp.sin(b * t) + c * sp.exp(t / 3)
-
-            expr = expr.replace(function, smooth)
-        try:
-            return expr.doit()
-        except (ValueError, TypeError, NotImplementedError):
-            return expr  # e.g. a derivative taken with respect to f(x): not evaluable here
-
-    def point(self) -> dict[sp.Symbol, sp.Rational]:
-        return {
-            s: sp.Rational(self.random.choice((-1, 1)) * self.random.randint(10, 300), 100)
-            for s in self.symbols
-        }
-
-    def run(self, count: int, seconds: float) -> Verdict:
-        agreed = 0
-        try:
-            with time_limit(seconds):
-                for _ in range(count * 3):
-                    if agreed == count:
-                        break
-                    point = self.point()
-                    left = self._value(self.left, point)
-                    right = self._value(self.right, point)
-                    if left is None or right is None:
-                        continue
-                    gap = abs(left - right)
-                    scale = max(sp.Float(1), abs(left), abs(right))
-                    if gap <= _AGREE * scale:
-                        agreed += 1
-                    elif gap > _DISAGREE * scale:
-                        return Verdict(
-                            "failed",
-                            "sides differ at a sample point",
-                            tuple((s.name, f"{float(v):g}") for s, v in point.items()),
-                            _show(left),
-                            _show(right),
-                        )
-        except OutOfTime:
-            pass
-        if agreed >= min(count, 4):
-            return Verdict("numeric", f"equal at {agreed} random points to 25 digits")
-        return Verdict("unchecked", "no proof found, and too few points could be evaluated")
-
-    @staticmethod
-    def _value(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> sp.Expr | None:
-        try:
-            value = expr.xreplace(point).evalf(_DIGITS)
-        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError):
+    def exactly_nonzero(self, difference: sp.Expr, sampler: Sampler) -> Verdict | None:
+        """A difference that is a nonzero rational function with rational coefficients is not
+        zero on any interval: find a point where its exact value shows it."""
+        cancelled = _guarded(self.budget.seconds, lambda: sp.cancel(difference))
+        if cancelled is None or cancelled == 0 or not _rational_function(cancelled, self.symbols):
             return None
-        if value.free_symbols or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        for point, _ in zip(sampler.points(), range(self.budget.attempts), strict=False):
+            exact = cancelled.xreplace(point)
+            if not exact.is_Rational or exact == 0:
+                continue
+            left, right = (value(side, point, PRECISIONS[-1]) for side in (sampler.left, sampler.right))
+            if left is not None and right is not None:
+                return self.refuted(Sample(point, Outcome.DIFFER, left, right, exact))
+        return None
+
+    def on_one_side(self, difference: sp.Expr) -> Verdict | None:
+        """Proof for x > 0 (or x < 0) alone, when the condition or the domain asks for it."""
+        if len(self.symbols) != 1:
             return None
-        real, imag = value.as_real_imag()
-        if not (real.is_Number and imag.is_Number):
+        x = self.symbols[0]
+        side = _sign_of(self.condition, x) if self.condition is not None else self.domain_sign(x)
+        if side is None:
             return None
-        return value
+        signed = sp.Symbol(x.name, positive=True) if side > 0 else sp.Symbol(x.name, negative=True)
+        method = _symbolic_zero(difference.xreplace({x: signed}), self.budget)
+        if method is None:
+            return None
+        where = (x > 0 if side > 0 else x < 0) if self.condition is None else None
+        return Verdict(Status.SYMBOLIC, f"{method}, for {x} {'>' if side > 0 else '<'} 0", where=where)
+
+    def domain_sign(self, x: sp.Symbol) -> int | None:
+        """+1 when both sides are real only for x > 0 (as with log x), -1 for x < 0."""
+        domain = self.common_domain(x)
+        if domain is None or domain == sp.S.Reals:
+            return None
+        if domain.is_subset(sp.Interval.open(0, sp.oo)):
+            return 1
+        if domain.is_subset(sp.Interval.open(-sp.oo, 0)):
+            return -1
+        return None
+
+    def common_domain(self, x: sp.Symbol) -> sp.Set | None:
+        from sympy.calculus.util import continuous_domain
+
+        domains = []
+        for side in (self.left, self.right):
+            if _has_undef(side, sp.Integer(0)) or cases.has_jumps(side):
+                return None
+            found = _guarded(self.budget.seconds, lambda side=side: continuous_domain(side, x, sp.S.Reals))
+            if not isinstance(found, sp.Set):
+                return None
+            domains.append(found)
+        return _guarded(self.budget.seconds, lambda: sp.Intersection(*domains))
+
+    def where(self, tally: Tally) -> sp.Basic | None:
+        """Where the claim was checked, when one side is defined beyond the other."""
+        if tally.count(Outcome.ONE_SIDED) == 0 or len(self.symbols) != 1:
+            return None
+        domain = self.common_domain(self.symbols[0])
+        if domain is None or domain == sp.S.Reals:
+            return None
+        relation = _guarded(self.budget.seconds, lambda: domain.as_relational(self.symbols[0]))
+        return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
+
+    def numeric(self, sampler: Sampler) -> Verdict:
+        tally = self.run(sampler, self.budget.points, self.budget.attempts)
+        if tally.counterexample is not None:
+            return self.refuted(tally.counterexample)
+        agreed = tally.count(Outcome.AGREE)
+        if not self.symbols and agreed:
+            return Verdict(Status.NUMERIC, "equal to 120 digits")
+        if agreed >= _MIN_AGREE:
+            return Verdict(
+                Status.NUMERIC, f"equal at {agreed} random points to 120 digits", where=self.where(tally)
+            )
+        if self.condition is None and tally.count(Outcome.ONE_SIDED) and not agreed:
+            return Verdict(Status.UNDECIDED, "the two sides are never real at the same points tried")
+        return Verdict(Status.UNDECIDED, f"no proof found, and only {agreed} points could be compared")
+
+    def by_cases(self) -> Verdict:
+        """Decide a claim with jumps piece by piece (see :mod:`derive.cases`)."""
+        undecided = Verdict(
+            Status.UNDECIDED,
+            "it has jumps or corners, and agreement at points is not evidence for those; no proof found",
+        )
+        x = self.symbols[0] if len(self.symbols) == 1 else None
+        pieces = _guarded(self.budget.seconds, lambda: cases.split(self.left, self.right, x)) if x else None
+        if pieces is None:
+            tally = self.run(self.sampler(), self.budget.points, self.budget.attempts)
+            return self.refuted(tally.counterexample) if tally.counterexample else undecided
+        kinds = set()
+        for point in pieces.breakpoints:
+            sample = self.sampler().sample({x: point})
+            if sample.outcome is Outcome.DIFFER:
+                return self.refuted(sample)
+            if sample.outcome is Outcome.UNCLEAR:
+                return undecided
+            if sample.outcome is Outcome.ONE_SIDED:
+                kinds.add("one-sided")
+        for piece in pieces.pieces:
+            verdict = self.piece(piece, x)
+            if verdict.status is Status.FAILED or not verdict.ok:
+                return verdict if verdict.status is Status.FAILED else undecided
+            kinds.add(verdict.status)
+        count = len(pieces.pieces)
+        status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
+        method = f"by cases: {count} pieces and {len(pieces.breakpoints)} breakpoints"
+        where = sp.And(*(sp.Ne(x, b) for b in pieces.breakpoints)) if "one-sided" in kinds else None
+        return Verdict(status, method, where=where)
+
+    def piece(self, piece: cases.Piece, x: sp.Symbol) -> Verdict:
+        if piece.left.has(sp.nan) or piece.right.has(sp.nan):
+            both = piece.left.has(sp.nan) and piece.right.has(sp.nan)
+            return Verdict(Status.SYMBOLIC, "undefined on both sides") if both else Verdict(Status.UNDECIDED)
+        difference = piece.left - piece.right
+        if difference == 0 or _symbolic_zero(difference, self.budget):
+            return Verdict(Status.SYMBOLIC, "piece")
+        inner = _Claim(piece.left, piece.right, _both(self.condition, piece.condition), self.budget)
+        sampler = Sampler(piece.left, piece.right, inner.condition, (piece.low, piece.high))
+        tally = inner.run(sampler, self.budget.points, self.budget.attempts)
+        if tally.counterexample is not None:
+            return self.refuted(tally.counterexample)
+        if tally.count(Outcome.AGREE) >= _MIN_AGREE:
+            return Verdict(Status.NUMERIC, "piece")
+        return Verdict(Status.UNDECIDED)
+
+    def refuted(self, sample: Sample) -> Verdict:
+        """The verdict for a counterexample: failed, with where the claim does hold if that is one
+        side of zero; undecided when it fails only for the random choice of an unspecified f."""
+        point = tuple((s.name, _decimal(v)) for s, v in sample.point.items())
+        left, right = _distinct(sample.left, sample.right)
+        method = "the sides differ"
+        if left == right and sample.gap is not None:
+            method = f"the sides differ by {_decimal(sample.gap, 3)}"
+        if self.unspecified:
+            names = ", ".join(self.unspecified)
+            reason = f"depends on what {names} is: it fails for a random smooth {names}"
+            return Verdict(Status.UNDECIDED, reason, point, left, right)
+        where = self.holds_on_a_side() if self.condition is None else None
+        return Verdict(Status.FAILED, method, point, left, right, where)
+
+    def holds_on_a_side(self) -> sp.Basic | None:
+        if len(self.symbols) != 1 or cases.has_jumps(self.left - self.right):
+            return None
+        x = self.symbols[0]
+        for half in (x > 0, x < 0):
+            tally = self.run(self.sampler(half), _MIN_AGREE, self.budget.attempts)
+            if tally.counterexample is None and tally.count(Outcome.AGREE) >= _MIN_AGREE:
+                return half
+        return None
 
 
-def _show(value: sp.Expr) -> str:
-    return str(value.evalf(12))
+def _both(first: sp.Basic | None, second: sp.Basic | None) -> sp.Basic | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return sp.And(first, second)
+
+
+def _has_undef(left: sp.Basic, right: sp.Basic) -> bool:
+    return bool(left.atoms(AppliedUndef) or right.atoms(AppliedUndef))
+
+
+def _rational_function(expr: sp.Expr, symbols: list[sp.Symbol]) -> bool:
+    """True for a quotient of polynomials with rational coefficients (or a rational number)."""
+    if not symbols:
+        return bool(expr.is_Rational)
+    if expr.atoms(AppliedUndef):
+        return False
+    return all(
+        part.is_polynomial(*symbols) and all(c.is_Rational for c in sp.Poly(part, *symbols).coeffs())
+        for part in sp.fraction(expr)
+    )
+
+
+def _sign_of(condition: sp.Basic, x: sp.Symbol) -> int | None:
+    """+1 when ``condition`` implies x > 0, -1 when it implies x < 0 (for x ≥ 0 and the like a
+    single point does not change an identity between continuous functions)."""
+    found = _guarded(10.0, lambda: condition.as_set()) if condition.free_symbols == {x} else None
+    if not isinstance(found, sp.Set):
+        return None
+    if found.is_subset(sp.Interval(0, sp.oo)):
+        return 1
+    if found.is_subset(sp.Interval(-sp.oo, 0)):
+        return -1
+    return None
+
+
+def _decimal(number: sp.Basic | None, digits: int = 12) -> str:
+    if number is None:
+        return "undefined"
+    if number == 0:
+        return "0"
+    return (
+        str(sp.Float(number, digits))
+        if abs(number) >= 1e15 or abs(number) < 1e-4
+        else f"{float(number):.{digits}g}"
+    )
+
+
+def _distinct(left: sp.Basic | None, right: sp.Basic | None) -> tuple[str, str]:
+    """Both values with as few digits (12 at least) as tell them apart."""
+    for digits in (12, 20, 30, 45, 60):
+        shown = (_decimal(left, digits), _decimal(right, digits))
+        if shown[0] != shown[1]:
+            return shown
+    return _decimal(left), _decimal(right)
 
 
 def verify_step(
     step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET, expander: Expander | None = None
 ) -> Verdict:
     """The verdict for one step, in the context of ``derivation``'s definitions."""
-    return check_equation(step.lhs, step.rhs, derivation.definitions, derivation.variable, budget, expander)
+    return check_equation(
+        step.lhs, step.rhs, derivation.definitions, derivation.variable, budget, expander, step.condition
+    )
 
 
 class _NameSpace:
@@ -315,7 +536,14 @@ class _NameSpace:
     def __call__(self, expr: sp.Basic) -> sp.Basic:
         if any(v != self.x for d in expr.atoms(sp.Derivative) for v in d.variables):
             raise _CannotCheck("a derivative with respect to another quantity")
-        return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: self.total(e.expr))
+        return expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
+
+    def carried_out(self, derivative: sp.Derivative) -> sp.Basic:
+        """d^k/dx^k of the derivative's expression: the total derivative taken k times."""
+        result = derivative.expr
+        for _ in range(int(derivative.derivative_count)):
+            result = self.total(result)
+        return result
 
     def total(self, expr: sp.Basic) -> sp.Basic:
         """d/dx ``expr``: its own dependence on x plus, for each name in it, ∂/∂name · dname/dx."""
@@ -340,51 +568,53 @@ class _NameSpace:
 def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) -> Verdict | None:
     """The verdict for a step that rewrites the previous line, when that line holds and the two
     right sides are equal in terms of the names; None when that cannot be shown this way."""
-    if previous.lhs != step.lhs or not previous.verdict.ok:
+    if previous.lhs != step.lhs or previous.condition != step.condition or not previous.verdict.ok:
         return None
     try:
-        with time_limit(budget.symbolic):
+        with time_limit(budget.seconds):
             before, after = names(previous.rhs), names(step.rhs)
             if before.free_symbols != after.free_symbols:
                 return None  # e.g. names substituted back: the direct check suits it better
             if before == after:
                 method = "identical"
-            elif sp.cancel(before - after) == 0:
+            elif sp.count_ops(before - after) <= budget.cancel_ops and sp.cancel(before - after) == 0:
                 method = "cancel"
             else:
                 return None
-    except (_CannotCheck, OutOfTime, TypeError, ValueError, NotImplementedError, sp.PolynomialError):
+    except (_CannotCheck, OutOfTime, *_ERRORS):
         return None
-    return Verdict(previous.verdict.status, f"{method} with the line above")
+    return replace(previous.verdict, method=f"{method} with the line above")
 
 
 def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivation:
     """A copy of ``derivation`` with a freshly computed verdict on every step and the result.
 
-    A step that continues the line above is first compared with that line (equality is
-    transitive); when that does not settle it, it is checked against its left side directly.
-    The result is always checked directly, independently of the chain that led to it.
+    Nothing a derivation says about its own verdicts is kept: a step that could not be read is
+    "not read", whatever it was marked. A step that continues the line above is first compared
+    with that line (equality is transitive); when that does not settle it, it is checked against
+    its left side directly. The result is always checked directly.
     """
     expander = Expander(derivation.definitions, derivation.variable)
     names = _NameSpace(derivation)
     checked: list[Step] = []
-    depth = _depth(derivation)
-    budget = budget.scaled(depth)
-    with recursion_room(depth):
+    with recursion_room(_depth(derivation)):
         for step in derivation.steps:
-            if step.unreadable:  # nothing to check: the claim could not be read
-                checked.append(step)
+            if step.unreadable:
+                checked.append(replace(step, verdict=_not_read(step)))
                 continue
             verdict = checked and _continues(checked[-1], step, names, budget)
             if not verdict:
                 verdict = verify_step(step, derivation, budget, expander)
             checked.append(replace(step, verdict=verdict))
-        result = (
-            derivation.result.verdict
-            if derivation.result.unreadable
-            else verify_step(derivation.result, derivation, budget, expander)
+        result = derivation.result
+        verdict = (
+            _not_read(result) if result.unreadable else verify_step(result, derivation, budget, expander)
         )
-    return derivation.with_verdicts([s.verdict for s in checked], result)
+    return derivation.with_verdicts([s.verdict for s in checked], verdict)
+
+
+def _not_read(step: Step) -> Verdict:
+    return Verdict(Status.UNCHECKED, f"could not be read: {step.unreadable}")
 
 
 def _depth(derivation: Derivation) -> int:

@@ -26,7 +26,8 @@ def test_simplify_proves_trigonometric_identities() -> None:
 
 
 def test_out_of_budget_falls_back_to_numeric_and_says_so() -> None:
-    verdict = check_equation(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, budget=Budget(symbolic=1e-6))
+    no_simplify = Budget(cancel_ops=0, expand_ops=0, simplify_ops=0)
+    verdict = check_equation(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, budget=no_simplify)
     assert verdict.status == "numeric"
     assert "random points" in verdict.method
     assert "numerically" in verdict.describe()
@@ -50,9 +51,9 @@ def test_leibniz_derivative_with_respect_to_a_defined_quantity() -> None:
     assert check_equation(sp.Derivative(u**3, u), 3 * u, definitions, x).status == "failed"
 
 
-def test_derivative_with_respect_to_a_constant_definition_is_not_checked() -> None:
+def test_derivative_with_respect_to_a_constant_definition_is_undecided() -> None:
     verdict = check_equation(sp.Derivative(x, u), 0, (Definition(u, sp.Integer(2)),), x)
-    assert verdict.status == "unchecked"
+    assert verdict.status == "undecided"
 
 
 def test_function_definitions_apply_to_any_argument() -> None:
@@ -61,14 +62,17 @@ def test_function_definitions_apply_to_any_argument() -> None:
 
 
 def test_undefined_functions_are_checked_with_a_concrete_stand_in() -> None:
-    assert check_equation(sp.Derivative(f(x**2), x), 2 * x * f(x**2)).status == "failed"
+    # fails for a random f, but might hold for a particular one: not called wrong
+    verdict = check_equation(sp.Derivative(f(x**2), x), 2 * x * f(x**2))
+    assert verdict.status == "undecided"
+    assert "depends on what f is" in verdict.method
     chain = 2 * x * sp.Subs(sp.Derivative(f(y), y), y, x**2)
     assert check_equation(sp.Derivative(f(x**2), x), chain).status == "symbolic"
 
 
 def test_cyclic_definitions_are_reported_not_looped() -> None:
     definitions = (Definition(u, y + 1), Definition(y, u + 1))
-    assert check_equation(u, y, definitions, x).status == "unchecked"
+    assert check_equation(u, y, definitions, x).status == "undecided"
 
 
 def test_verdicts_are_reproducible() -> None:

@@ -10,7 +10,7 @@ from ..model import Derivation, Status, Step, Verdict
 def mark(verdict: Verdict) -> str:
     """``✓ symbolic (cancel)``: the mark, the kind of check, and the rung or reason."""
     text = f"{verdict.status.mark} {verdict.status.label}"
-    if verdict.status == Status.FAILED and verdict.point:
+    if verdict.status == Status.FAILED and verdict.lhs_value:
         return text  # the point and both values follow on their own line
     text = f"{text} ({verdict.method})" if verdict.method else text
     return f"{text}, for {verdict.condition_text()}" if verdict.where is not None else text

@@ -24,7 +24,7 @@ STYLES = {
 
 def _verdict(step: Step) -> Text:
     text = Text(mark(step.verdict), style=STYLES[step.verdict.status])
-    if (step.verdict.status == Status.FAILED and step.verdict.point) or step.unreadable:
+    if (step.verdict.status == Status.FAILED and step.verdict.lhs_value) or step.unreadable:
         text.append("\n" + step.verdict.describe(), style="red")
     return text
 

@@ -1,0 +1,167 @@
+"""Claims with jumps and corners, decided piece by piece.
+
+Numeric agreement says little about ``floor``, ``sign``, ``Heaviside``, ``Max``/``Min``,
+``Piecewise`` or ``|u|``: two sides can agree at every random point and still differ on an
+interval the points missed, or at the jump itself. So such a claim in one variable is cut at
+its breakpoints (the real zeros of the arguments of sign, |·|, Heaviside, and the boundaries of
+the cases), each open piece gets the branch that holds there, and the claim is checked on each
+piece and at each breakpoint on its own. When the breakpoints cannot all be found (``floor``
+jumps at infinitely many points), the claim is split no further.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import sympy as sp
+
+JUMPY = (
+    sp.floor,
+    sp.ceiling,
+    sp.frac,
+    sp.sign,
+    sp.Heaviside,
+    sp.Max,
+    sp.Min,
+    sp.Piecewise,
+    sp.Abs,
+    sp.DiracDelta,
+)
+_UNSPLITTABLE = (sp.floor, sp.ceiling, sp.frac, sp.DiracDelta)
+MAX_BREAKPOINTS = 12
+
+
+def has_jumps(expr: sp.Basic) -> bool:
+    """True when ``expr`` holds a function with a jump or a corner."""
+    return any(isinstance(node, JUMPY) for node in sp.preorder_traversal(expr))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """An open interval between breakpoints, with the claim's two sides as they are there."""
+
+    low: sp.Expr  # -oo for the first piece
+    high: sp.Expr  # oo for the last
+    left: sp.Expr
+    right: sp.Expr
+
+    @property
+    def condition(self) -> sp.Basic:
+        x = next(iter(self.left.free_symbols | self.right.free_symbols), None)
+        if x is None:
+            return sp.true
+        return sp.And(x > self.low, x < self.high)
+
+
+@dataclass(frozen=True)
+class Split:
+    pieces: tuple[Piece, ...]
+    breakpoints: tuple[sp.Expr, ...]
+
+
+def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
+    """The claim cut at its breakpoints, or None when they cannot all be found."""
+    whole = sp.Tuple(left, right)
+    for node in sp.preorder_traversal(whole):
+        if isinstance(node, _UNSPLITTABLE):
+            return None
+    plain = whole.replace(lambda e: isinstance(e, (sp.Max, sp.Min)), lambda e: e.rewrite(sp.Piecewise))
+    points: set[sp.Expr] = set()
+    for node in sp.preorder_traversal(plain):
+        if isinstance(node, (sp.sign, sp.Heaviside, sp.Abs)):
+            found = _zeros(node.args[0], x)
+        elif isinstance(node, sp.Piecewise):
+            found = _boundaries(node, x)
+        else:
+            continue
+        if found is None:
+            return None
+        points |= found
+        if len(points) > MAX_BREAKPOINTS:
+            return None
+    try:
+        ordered = tuple(sorted(points, key=lambda p: float(sp.N(p, 30))))
+    except (TypeError, ValueError):
+        return None
+    edges = (-sp.oo, *ordered, sp.oo)
+    pieces = []
+    for low, high in itertools.pairwise(edges):
+        inside = _inside(low, high)
+        sides = [_branch(side, x, inside) for side in plain]
+        if any(s is None for s in sides):
+            return None
+        pieces.append(Piece(low, high, sides[0], sides[1]))
+    return Split(tuple(pieces), ordered)
+
+
+def _zeros(expr: sp.Expr, x: sp.Symbol) -> set[sp.Expr] | None:
+    if x not in expr.free_symbols:
+        return set()
+    if has_jumps(expr):
+        return None  # nested jumps: the pieces would need splitting again
+    try:
+        solutions = sp.solveset(expr, x, domain=sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if not isinstance(solutions, sp.FiniteSet):
+        return None
+    return set(solutions.args)
+
+
+def _boundaries(piecewise: sp.Piecewise, x: sp.Symbol) -> set[sp.Expr] | None:
+    points: set[sp.Expr] = set()
+    for _, condition in piecewise.args:
+        for relation in condition.atoms(sp.core.relational.Relational):
+            found = _zeros(relation.lhs - relation.rhs, x)
+            if found is None:
+                return None
+            points |= found
+    return points
+
+
+def _inside(low: sp.Expr, high: sp.Expr) -> sp.Rational:
+    """A rational point strictly inside (low, high)."""
+    if low == -sp.oo and high == sp.oo:
+        return sp.Integer(0)
+    if low == -sp.oo:
+        return sp.floor(sp.N(high, 30)) - 1
+    if high == sp.oo:
+        return sp.ceiling(sp.N(low, 30)) + 1
+    a, b = sp.Rational(str(sp.N(low, 40))), sp.Rational(str(sp.N(high, 40)))
+    return (a + b) / 2
+
+
+def _branch(expr: sp.Expr, x: sp.Symbol, inside: sp.Rational) -> sp.Expr | None:
+    """``expr`` with each jumpy function replaced by the branch it takes around ``inside``
+    (innermost first); None when a branch cannot be told."""
+    replacements: dict[sp.Basic, sp.Basic] = {}
+    for node in sp.postorder_traversal(expr):
+        if not isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.Piecewise)) or node in replacements:
+            continue
+        current = node.xreplace(replacements)
+        if isinstance(current, sp.Piecewise):
+            chosen = None
+            for value, condition in current.args:
+                truth = condition.xreplace({x: inside})
+                if truth == sp.true:
+                    chosen = value
+                    break
+                if truth != sp.false:
+                    return None
+            if chosen is None:
+                chosen = sp.nan  # no case holds: undefined on this piece
+            replacements[node] = chosen
+            continue
+        argument = current.args[0]
+        at = argument.xreplace({x: inside})
+        sign = sp.sign(sp.N(at, 30)) if at.is_number else None
+        if sign is None or sign == 0:
+            return None
+        if isinstance(current, sp.Abs):
+            replacements[node] = sign * argument
+        elif isinstance(current, sp.sign):
+            replacements[node] = sign
+        else:
+            replacements[node] = sp.Integer(1) if sign > 0 else sp.Integer(0)
+    return expr.xreplace(replacements) if replacements else expr

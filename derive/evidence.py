@@ -1,0 +1,293 @@
+"""Numeric evidence about a claimed equation: both sides evaluated at random points.
+
+A point is evidence only where both sides are real and finite (and the claim's condition
+holds). There the two values are compared at rising precision, 30 → 60 → 120 → 240 digits:
+
+* the sides *agree* when their difference stays below the rounding error of each precision up
+  to 120 digits;
+* they *differ* when the difference stays put as the precision rises: a counterexample, with
+  the point and both values;
+* otherwise the point is *unclear* and counts neither way.
+
+Points come from a continuous distribution over three scales (|t| from 0.001 to 0.1, 0.1 to 3,
+3 to 100), both signs, plus points just beside the claim's breakpoints and the real zeros of
+its denominators. Unspecified functions ``f(…)`` are replaced by one random smooth function
+per name, shared by both sides. Everything is seeded by the claim, so the same claim gets the
+same points on every machine, and no decision here depends on time: an argument too large to
+evaluate (``exp`` of 10¹⁰⁰⁰) makes the point unclear instead of letting the evaluation run on.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+PRECISIONS = (30, 60, 120, 240)
+AGREE_AT = 120  # agreement to this many digits counts
+_SLACK = 10  # digits a precision may lose to rounding
+_SCALES = ((-3, -1), (-1, 0.5), (0.5, 2))  # log10 of |t|: tiny, moderate, large
+
+# Largest argument magnitude evaluated, by kind of function: beyond these an exact evaluation
+# needs more digits than a check should spend (exp(10^6) has 434,295 digits before the point).
+_GROWTH_LIMIT = 1e5
+_GAMMA_LIMIT = 1e3
+_PERIODIC_LIMIT = 1e50
+_GROWING = (sp.exp, sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch, sp.erf, sp.erfc, sp.erfi)
+_FACTORIAL_LIKE = (sp.gamma, sp.factorial, sp.loggamma, sp.polygamma, sp.zeta, sp.beta, sp.LambertW)
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+class Outcome(Enum):
+    AGREE = "agree"
+    DIFFER = "differ"
+    UNDEFINED = "undefined"  # neither side is real and finite here: not evidence
+    ONE_SIDED = "one-sided"  # exactly one side is real and finite: outside the common domain
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What one point showed."""
+
+    point: dict[sp.Symbol, sp.Rational]
+    outcome: Outcome
+    left: sp.Float | None = None
+    right: sp.Float | None = None
+    gap: sp.Float | None = None  # left − right, where they differ
+
+
+@dataclass
+class Tally:
+    """What a run of points showed, in order."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for s in self.samples if s.outcome is outcome)
+
+    @property
+    def counterexample(self) -> Sample | None:
+        return next((s for s in self.samples if s.outcome is Outcome.DIFFER), None)
+
+
+class RandomFunctions:
+    """One random smooth function per unspecified function name: f(t₁, …, tₖ) =
+    a·sin(Σ bᵢtᵢ + c) + d·exp(Σ eᵢtᵢ / 4), with coefficients drawn per argument position, so that
+    f(x, y) and f(y, x) are different functions, as they are in general."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.chosen: dict[object, sp.Lambda] = {}
+
+    def _coefficient(self) -> sp.Rational:
+        return sp.Rational(self.rng.randint(30, 170), 100)
+
+    def function(self, func: object, arity: int) -> sp.Lambda:
+        if func not in self.chosen:
+            ts = sp.symbols(f"t_1:{arity + 1}", real=True)
+            a, c, d = (self._coefficient() for _ in range(3))
+            b = [self._coefficient() * self.rng.choice((-1, 1)) for _ in ts]
+            e = [self._coefficient() * self.rng.choice((-1, 1)) for _ in ts]
+            phase = sum((bi * t for bi, t in zip(b, ts, strict=True)), c)
+            growth = sum((ei * t for ei, t in zip(e, ts, strict=True)), sp.Integer(0)) / 4
+            self.chosen[func] = sp.Lambda(ts, a * sp.sin(phase) + d * sp.exp(growth))
+        return self.chosen[func]
+
+    def replace(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with every unspecified function replaced and derivatives carried out."""
+        functions = sorted({a.func for a in expr.atoms(AppliedUndef)}, key=str)
+        for func in functions:
+            arity = next(len(a.args) for a in expr.atoms(AppliedUndef) if a.func == func)
+            expr = expr.replace(func, self.function(func, arity))
+        if not functions:
+            return expr
+        try:
+            return expr.doit()
+        except (ValueError, TypeError, NotImplementedError):
+            return expr
+
+
+def seed_of(*parts: sp.Basic) -> int:
+    """A seed fixed by the claim itself: the same claim gets the same points everywhere."""
+    return zlib.crc32("=".join(sp.srepr(p) for p in parts).encode())
+
+
+class Sampler:
+    """Evaluates two expressions at reproducible random points (see the module docstring)."""
+
+    def __init__(
+        self,
+        left: sp.Basic,
+        right: sp.Basic,
+        condition: sp.Basic | None = None,
+        near: tuple[sp.Expr, ...] = (),
+    ) -> None:
+        self.rng = random.Random(seed_of(left, right, sp.true if condition is None else condition))
+        self.functions = RandomFunctions(self.rng)
+        self.left, self.right = self.functions.replace(left), self.functions.replace(right)
+        self.difference = self.left - self.right
+        self.condition = condition
+        free = self.left.free_symbols | self.right.free_symbols
+        if condition is not None:
+            free |= condition.free_symbols
+        self.symbols = sorted(free, key=lambda s: s.name)
+        self.near = [value for value in near if value.is_real]
+        self.drawn = 0
+
+    # -- points ---------------------------------------------------------------------------------
+    def _number(self, scale: int) -> sp.Rational:
+        low, high = _SCALES[scale % len(_SCALES)]
+        magnitude = 10 ** self.rng.uniform(low, high)
+        sign = self.rng.choice((-1, 1))
+        return sp.Rational(f"{sign * magnitude:.12e}")
+
+    def _beside(self, index: int) -> sp.Rational | None:
+        """A point just beside a breakpoint or singularity: b ± 10⁻ᵏ·(1 + u)."""
+        if not self.near:
+            return None
+        centre = self.near[index % len(self.near)]
+        offset = sp.Rational(f"{10 ** -self.rng.choice((2, 4, 7)) * (1 + self.rng.random()):.8e}")
+        base = sp.Rational(f"{float(sp.N(centre, 20)):.15e}")
+        return base + self.rng.choice((-1, 1)) * offset
+
+    def points(self) -> Iterator[dict[sp.Symbol, sp.Rational]]:
+        """Endless reproducible points; every fourth one, in one variable, beside a special point."""
+        while True:
+            index = self.drawn
+            self.drawn += 1
+            beside = self._beside(index // 4) if len(self.symbols) == 1 and index % 4 == 3 else None
+            if beside is not None:
+                point = {self.symbols[0]: beside}
+            else:
+                point = {s: self._number(index + k) for k, s in enumerate(self.symbols)}
+            if self._allowed(point):
+                yield point
+
+    def _allowed(self, point: dict[sp.Symbol, sp.Rational]) -> bool:
+        if self.condition is None:
+            return True
+        return bool(self.condition.xreplace(point) == sp.true)
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def sample(self, point: dict[sp.Symbol, sp.Rational], last: int = len(PRECISIONS)) -> Sample:
+        """Compare both sides at ``point`` at rising precision (the first ``last`` precisions)."""
+        previous: sp.Float | None = None
+        for index, digits in enumerate(PRECISIONS[:last]):
+            left, right = value(self.left, point, digits), value(self.right, point, digits)
+            if left is None or right is None:
+                if index == 0 and (left is None) != (right is None):
+                    return Sample(point, Outcome.ONE_SIDED)
+                return Sample(point, Outcome.UNDEFINED if index == 0 else Outcome.UNCLEAR)
+            gap = abs(left - right)
+            if gap <= tolerance(left, right, digits):
+                if digits >= AGREE_AT:
+                    tiny = vouched_nonzero(self.difference, point)
+                    if tiny is not None:
+                        return Sample(point, Outcome.DIFFER, left, right, tiny)
+                    return Sample(point, Outcome.AGREE, left, right)
+                previous = None
+                continue
+            if previous is not None and abs(gap - previous) <= gap / 1000:
+                return Sample(point, Outcome.DIFFER, left, right, left - right)
+            previous = gap
+        return Sample(point, Outcome.UNCLEAR)
+
+    def run(self, wanted: int, attempts: int, *, last: int = len(PRECISIONS)) -> Tally:
+        """Points until ``wanted`` agree, one differs, or ``attempts`` have been drawn (a claim
+        without variables has one point)."""
+        if not self.symbols:
+            wanted = attempts = 1
+        tally = Tally()
+        for point, _ in zip(self.points(), range(attempts), strict=False):
+            sample = self.sample(point, last)
+            tally.samples.append(sample)
+            if sample.outcome is Outcome.DIFFER or tally.count(Outcome.AGREE) >= wanted:
+                break
+        return tally
+
+
+def tolerance(left: sp.Float, right: sp.Float, digits: int) -> sp.Float:
+    """The largest difference that rounding at ``digits`` digits can explain."""
+    scale = max(sp.Float(1, digits), abs(left), abs(right))
+    return scale * sp.Float(10, digits) ** (_SLACK - digits)
+
+
+def vouched_nonzero(difference: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> sp.Float | None:
+    """The difference at ``point`` when SymPy's evaluation, which tracks its own accuracy through
+    cancellation, vouches at 30 and at 60 digits for the same nonzero value: a difference
+    too small for the sides' own comparison (10⁻²⁰⁰·sin x) still shows here. A difference that is
+    really zero evaluates to a number with no correct digits, and is not vouched for."""
+    if out_of_range(difference, point):
+        return None
+    found = []
+    for digits in PRECISIONS[:2]:
+        try:
+            result = difference.xreplace(point).evalf(digits, maxn=4 * digits)
+        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError, AttributeError):
+            return None
+        if not isinstance(result, sp.Float) or result == 0 or result._prec < 3 * digits:
+            return None
+        found.append(result)
+    first, second = found
+    return second if abs(first - second) <= abs(second) / 10**20 else None
+
+
+def value(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational], digits: int) -> sp.Float | None:
+    """``expr`` at ``point`` to ``digits`` digits; None where it is not a real, finite number
+    (or too large to evaluate)."""
+    if out_of_range(expr, point):
+        return None
+    try:
+        result = expr.xreplace(point).evalf(digits)
+    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError, AttributeError):
+        return None
+    if result.free_symbols or result.has(sp.nan, sp.zoo, sp.oo, -sp.oo, AppliedUndef):
+        return None
+    real, imag = result.as_real_imag()
+    if not (real.is_Number and imag.is_Number) or real.has(sp.nan, sp.oo, -sp.oo):
+        return None
+    if imag != 0 and abs(imag) > max(sp.Float(1, digits), abs(real)) * sp.Float(10, digits) ** (
+        _SLACK - digits
+    ):
+        return None  # not real here
+    return sp.Float(real, digits)
+
+
+def out_of_range(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> bool:
+    """True when some function in ``expr`` gets an argument too large to evaluate exactly.
+
+    Inner functions are looked at first, so each argument is evaluated only once it is known
+    to be in range itself."""
+    for node in sp.postorder_traversal(expr):
+        if isinstance(node, _GROWING):
+            limit = _GROWTH_LIMIT
+        elif isinstance(node, _FACTORIAL_LIKE):
+            limit = _GAMMA_LIMIT
+        elif isinstance(node, _PERIODIC):
+            limit = _PERIODIC_LIMIT
+        elif isinstance(node, sp.Pow) and not node.exp.is_Number:
+            argument = node.exp * sp.log(abs(node.base)) if node.base.free_symbols else node.exp
+            if _magnitude(argument, point) > _GROWTH_LIMIT:
+                return True
+            continue
+        else:
+            continue
+        if any(_magnitude(a, point) > limit for a in node.args):
+            return True
+    return False
+
+
+def _magnitude(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> float:
+    if not expr.free_symbols and expr.is_Number:
+        return abs(float(expr))
+    try:
+        estimate = expr.xreplace(point).evalf(15)
+        return abs(complex(estimate))
+    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, OverflowError, RecursionError):
+        return float("inf")
