@@ -235,17 +235,33 @@ def check_equation(
             return Verdict(Status.UNDECIDED, "the condition never holds")
         if condition == sp.true:
             condition = None
+    derivatives = bool(lhs.atoms(sp.Derivative, sp.Subs) or rhs.atoms(sp.Derivative, sp.Subs))
     try:
-        return _Claim(left, right, condition, budget).decide()
+        verdict = _Claim(left, right, condition, budget, derivatives).decide()
     except _SafetyNet:
         return Verdict(Status.UNDECIDED, "checking ran past the safety limit on time")
+    if verdict.where is None:
+        return verdict
+    # the condition in the claim's own symbols (checking made them real)
+    own = {s.name: s for s in (lhs.free_symbols | rhs.free_symbols)}
+    back = {s: own.get(s.name, sp.Symbol(s.name)) for s in verdict.where.free_symbols}
+    return replace(verdict, where=verdict.where.xreplace(back))
 
 
 class _Claim:
     """One claim with its sides expanded, decided by the ladder."""
 
-    def __init__(self, left: sp.Expr, right: sp.Expr, condition: sp.Basic | None, budget: Budget) -> None:
+    def __init__(
+        self,
+        left: sp.Expr,
+        right: sp.Expr,
+        condition: sp.Basic | None,
+        budget: Budget,
+        derivatives: bool = False,
+    ) -> None:
         self.left, self.right, self.condition, self.budget = left, right, condition, budget
+        # a derivative at a corner has no value, whatever convention SymPy evaluates it by
+        self.derivatives = derivatives
         self.symbols = sorted((left.free_symbols | right.free_symbols), key=lambda s: s.name)
         self.unspecified = sorted(
             {str(a.func) for a in (left - right).atoms(AppliedUndef)} if _has_undef(left, right) else set()
@@ -391,6 +407,9 @@ class _Claim:
             return self.refuted(tally.counterexample) if tally.counterexample else undecided
         kinds = set()
         for point in pieces.breakpoints:
+            if self.derivatives:
+                kinds.add("one-sided")
+                continue
             sample = self.sampler().sample({x: point})
             if sample.outcome is Outcome.DIFFER:
                 return self.refuted(sample)
