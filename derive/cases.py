@@ -47,11 +47,8 @@ class Piece:
     right: sp.Expr
 
     @property
-    def condition(self) -> sp.Basic:
-        x = next(iter(self.left.free_symbols | self.right.free_symbols), None)
-        if x is None:
-            return sp.true
-        return sp.And(x > self.low, x < self.high)
+    def interval(self) -> sp.Interval:
+        return sp.Interval.open(self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,8 @@ def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
     for node in sp.preorder_traversal(plain):
         if isinstance(node, (sp.sign, sp.Heaviside, sp.Abs)):
             found = _zeros(node.args[0], x)
+        elif isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_integer):
+            found = _zeros(node.args[0], x) or set()  # where the real domain ends, if known
         elif isinstance(node, sp.Piecewise):
             found = _boundaries(node, x)
         else:
@@ -87,9 +86,11 @@ def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
     edges = (-sp.oo, *ordered, sp.oo)
     pieces = []
     for low, high in itertools.pairwise(edges):
-        inside = _inside(low, high)
-        sides = [_branch(side, x, inside) for side in plain]
-        if any(s is None for s in sides):
+        for inside in _inside(low, high):
+            sides = [_branch(side, x, inside) for side in plain]
+            if all(s is not None for s in sides):
+                break
+        else:
             return None
         pieces.append(Piece(low, high, sides[0], sides[1]))
     return Split(tuple(pieces), ordered)
@@ -120,21 +121,24 @@ def _boundaries(piecewise: sp.Piecewise, x: sp.Symbol) -> set[sp.Expr] | None:
     return points
 
 
-def _inside(low: sp.Expr, high: sp.Expr) -> sp.Rational:
-    """A rational point strictly inside (low, high)."""
+def _inside(low: sp.Expr, high: sp.Expr) -> list[sp.Rational]:
+    """Rational points strictly inside (low, high), the middle first."""
     if low == -sp.oo and high == sp.oo:
-        return sp.Integer(0)
+        return [sp.Integer(0), sp.Integer(1), sp.Integer(-1)]
     if low == -sp.oo:
-        return sp.floor(sp.N(high, 30)) - 1
+        end = sp.Rational(str(sp.N(high, 40)))
+        return [end - 1, end - sp.Rational(1, 2), end - sp.Rational(1, 1000)]
     if high == sp.oo:
-        return sp.ceiling(sp.N(low, 30)) + 1
+        end = sp.Rational(str(sp.N(low, 40)))
+        return [end + 1, end + sp.Rational(1, 2), end + sp.Rational(1, 1000)]
     a, b = sp.Rational(str(sp.N(low, 40))), sp.Rational(str(sp.N(high, 40)))
-    return (a + b) / 2
+    return [(a + b) / 2, a + (b - a) / 3, a + 2 * (b - a) / 3]
 
 
 def _branch(expr: sp.Expr, x: sp.Symbol, inside: sp.Rational) -> sp.Expr | None:
     """``expr`` with each jumpy function replaced by the branch it takes around ``inside``
-    (innermost first); None when a branch cannot be told."""
+    (innermost first), or by nan where its argument is not real; None when a branch cannot be
+    told."""
     replacements: dict[sp.Basic, sp.Basic] = {}
     for node in sp.postorder_traversal(expr):
         if not isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.Piecewise)) or node in replacements:
@@ -154,9 +158,14 @@ def _branch(expr: sp.Expr, x: sp.Symbol, inside: sp.Rational) -> sp.Expr | None:
             replacements[node] = chosen
             continue
         argument = current.args[0]
-        at = argument.xreplace({x: inside})
-        sign = sp.sign(sp.N(at, 30)) if at.is_number else None
-        if sign is None or sign == 0:
+        at = sp.N(argument.xreplace({x: inside}), 30)
+        if not at.is_number:
+            return None
+        if at.has(sp.nan, sp.zoo) or not at.is_real:
+            replacements[node] = sp.nan  # outside the real domain on this whole piece
+            continue
+        sign = sp.sign(at)
+        if sign == 0:
             return None
         if isinstance(current, sp.Abs):
             replacements[node] = sign * argument

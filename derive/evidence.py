@@ -137,8 +137,21 @@ class Sampler:
         if condition is not None:
             free |= condition.free_symbols
         self.symbols = sorted(free, key=lambda s: s.name)
-        self.near = [value for value in near if value.is_real]
+        self.near = [value for value in near if value.is_real and value.is_finite]
+        self.interval = self._interval()
         self.drawn = 0
+
+    def _interval(self) -> sp.Interval | None:
+        """The interval the condition confines a single variable to, if it is one."""
+        if self.condition is None or len(self.symbols) != 1:
+            return None
+        try:
+            found = self.condition.as_set()
+        except (NotImplementedError, TypeError, ValueError):
+            return None
+        if not isinstance(found, sp.Interval) or found == sp.S.Reals:
+            return None
+        return found
 
     # -- points ---------------------------------------------------------------------------------
     def _number(self, scale: int) -> sp.Rational:
@@ -146,6 +159,18 @@ class Sampler:
         magnitude = 10 ** self.rng.uniform(low, high)
         sign = self.rng.choice((-1, 1))
         return sp.Rational(f"{sign * magnitude:.12e}")
+
+    def _within(self, interval: sp.Interval, scale: int) -> sp.Rational:
+        """A point inside the interval: uniform when it is bounded, at a random distance from
+        its end otherwise."""
+        low, high = interval.start, interval.end
+        if low.is_finite and high.is_finite:
+            a, b = (sp.Rational(f"{float(sp.N(end, 20)):.15e}") for end in (low, high))
+            return a + (b - a) * sp.Rational(f"{self.rng.uniform(0.001, 0.999):.12e}")
+        distance = abs(self._number(scale))
+        if low.is_finite:
+            return sp.Rational(f"{float(sp.N(low, 20)):.15e}") + distance
+        return sp.Rational(f"{float(sp.N(high, 20)):.15e}") - distance
 
     def _beside(self, index: int) -> sp.Rational | None:
         """A point just beside a breakpoint or singularity: b ± 10⁻ᵏ·(1 + u)."""
@@ -157,13 +182,16 @@ class Sampler:
         return base + self.rng.choice((-1, 1)) * offset
 
     def points(self) -> Iterator[dict[sp.Symbol, sp.Rational]]:
-        """Endless reproducible points; every fourth one, in one variable, beside a special point."""
+        """Endless reproducible points where the condition holds; every fourth one, in one
+        variable, beside a special point."""
         while True:
             index = self.drawn
             self.drawn += 1
             beside = self._beside(index // 4) if len(self.symbols) == 1 and index % 4 == 3 else None
             if beside is not None:
                 point = {self.symbols[0]: beside}
+            elif self.interval is not None:
+                point = {self.symbols[0]: self._within(self.interval, index)}
             else:
                 point = {s: self._number(index + k) for k, s in enumerate(self.symbols)}
             if self._allowed(point):

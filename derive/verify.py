@@ -405,43 +405,70 @@ class _Claim:
         if pieces is None:
             tally = self.run(self.sampler(), self.budget.points, self.budget.attempts)
             return self.refuted(tally.counterexample) if tally.counterexample else undecided
-        kinds = set()
+        checked: list[sp.Set] = []  # where the claim was shown to hold
+        numeric = False
+        for piece in pieces.pieces:
+            verdict = self.piece(piece, x)
+            if verdict is None:
+                continue  # a side is not real on this piece
+            if not verdict.ok:
+                return verdict if verdict.status is Status.FAILED else undecided
+            numeric = numeric or verdict.status is Status.NUMERIC
+            checked.append(piece.interval)
         for point in pieces.breakpoints:
             if self.derivatives:
-                kinds.add("one-sided")
-                continue
+                continue  # a derivative has no value at a corner
             sample = self.sampler().sample({x: point})
             if sample.outcome is Outcome.DIFFER:
                 return self.refuted(sample)
-            if sample.outcome is Outcome.UNCLEAR:
-                return undecided
-            if sample.outcome is Outcome.ONE_SIDED:
-                kinds.add("one-sided")
-        for piece in pieces.pieces:
-            verdict = self.piece(piece, x)
-            if verdict.status is Status.FAILED or not verdict.ok:
-                return verdict if verdict.status is Status.FAILED else undecided
-            kinds.add(verdict.status)
-        count = len(pieces.pieces)
-        status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
-        method = f"by cases: {count} pieces and {len(pieces.breakpoints)} breakpoints"
-        where = sp.And(*(sp.Ne(x, b) for b in pieces.breakpoints)) if "one-sided" in kinds else None
-        return Verdict(status, method, where=where)
+            if sample.outcome is Outcome.AGREE:
+                checked.append(sp.FiniteSet(point))
+        if not checked:
+            return Verdict(Status.UNDECIDED, "the two sides are never real on the same piece")
+        method = f"by cases: {len(pieces.pieces)} pieces and {len(pieces.breakpoints)} breakpoints"
+        status = Status.NUMERIC if numeric else Status.SYMBOLIC
+        return Verdict(status, method, where=self.domain_note(sp.Union(*checked), x))
 
-    def piece(self, piece: cases.Piece, x: sp.Symbol) -> Verdict:
+    def domain_note(self, checked: sp.Set, x: sp.Symbol) -> sp.Basic | None:
+        """``checked`` as a condition on x, or None when it is the whole line (or the condition's
+        part of it)."""
+        if checked == sp.S.Reals:
+            return None
+        if self.condition is not None:
+            within = _guarded(self.budget.seconds, lambda: self.condition.as_set())
+            if isinstance(within, sp.Set) and _guarded(
+                self.budget.seconds, lambda: within.is_subset(checked)
+            ):
+                return None
+        relation = _guarded(self.budget.seconds, lambda: checked.as_relational(x))
+        return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
+
+    def piece(self, piece: cases.Piece, x: sp.Symbol) -> Verdict | None:
+        """The claim on one open piece; None where a side is not real there."""
         if piece.left.has(sp.nan) or piece.right.has(sp.nan):
-            both = piece.left.has(sp.nan) and piece.right.has(sp.nan)
-            return Verdict(Status.SYMBOLIC, "undefined on both sides") if both else Verdict(Status.UNDECIDED)
+            return None
         difference = piece.left - piece.right
-        if difference == 0 or _symbolic_zero(difference, self.budget):
+        if difference == 0:
             return Verdict(Status.SYMBOLIC, "piece")
-        inner = _Claim(piece.left, piece.right, _both(self.condition, piece.condition), self.budget)
+        signed = x
+        if piece.low.is_nonnegative:
+            signed = sp.Symbol(x.name, positive=True)
+        elif piece.high.is_nonpositive:
+            signed = sp.Symbol(x.name, negative=True)
+        if _symbolic_zero(difference.xreplace({x: signed}), self.budget):
+            return Verdict(Status.SYMBOLIC, "piece")
+        inside = piece.interval.as_relational(x)
+        inner = _Claim(piece.left, piece.right, _both(self.condition, inside), self.budget)
         sampler = Sampler(piece.left, piece.right, inner.condition, (piece.low, piece.high))
         tally = inner.run(sampler, self.budget.points, self.budget.attempts)
         if tally.counterexample is not None:
             return self.refuted(tally.counterexample)
         if tally.count(Outcome.AGREE) >= _MIN_AGREE:
             return Verdict(Status.NUMERIC, "piece")
+        if tally.count(Outcome.AGREE) == 0 and tally.count(Outcome.UNDEFINED) + tally.count(
+            Outcome.ONE_SIDED
+        ):
+            return None
         return Verdict(Status.UNDECIDED)
 
     def refuted(self, sample: Sample) -> Verdict:
@@ -510,7 +537,7 @@ def _sign_of(condition: sp.Basic, x: sp.Symbol) -> int | None:
 def _decimal(number: sp.Basic | None, digits: int = 12) -> str:
     if number is None:
         return "undefined"
-    if number == 0:
+    if number.is_zero:
         return "0"
     return (
         str(sp.Float(number, digits))
