@@ -487,9 +487,20 @@ class _Claim:
         return Verdict(Status.FAILED, method, point, left, right, where)
 
     def holds_on_a_side(self) -> sp.Basic | None:
-        if len(self.symbols) != 1 or cases.has_jumps(self.left - self.right):
+        """x > 0 or x < 0 when the claim holds there: proved with the sign assumed, or (for a
+        claim without jumps) borne out at random points."""
+        if len(self.symbols) != 1:
             return None
         x = self.symbols[0]
+        difference = self.left - self.right
+        for half, signed in (
+            (x > 0, sp.Symbol(x.name, positive=True)),
+            (x < 0, sp.Symbol(x.name, negative=True)),
+        ):
+            if _symbolic_zero(difference.xreplace({x: signed}), self.budget):
+                return half
+        if cases.has_jumps(difference):
+            return None
         for half in (x > 0, x < 0):
             tally = self.run(self.sampler(half), _MIN_AGREE, self.budget.attempts)
             if tally.counterexample is None and tally.count(Outcome.AGREE) >= _MIN_AGREE:

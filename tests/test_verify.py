@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from derive.model import Definition
@@ -78,3 +79,74 @@ def test_cyclic_definitions_are_reported_not_looped() -> None:
 def test_verdicts_are_reproducible() -> None:
     claim = (sp.exp(x) * sp.sin(y), sp.exp(x) * sp.cos(y))
     assert check_equation(*claim) == check_equation(*claim)
+
+
+def test_a_wrong_higher_order_step_is_not_carried_by_the_line_above() -> None:
+    text = "d/dx(d/dx(x^3)) = d/dx(3x^2)\n= 6x\n= 3x\n"
+    from derive.read.documents import check
+
+    statuses = [s.verdict.status for s in check(text, "text").steps]
+    assert statuses[:2] == ["symbolic", "symbolic"]
+    assert statuses[2] == "failed"
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        (x + sp.Rational(1, 10**50), x),  # a tiny constant
+        (x * (1 + sp.Rational(1, 10**200)), x),  # a tiny coefficient
+        (sp.sin(x) * (1 + sp.Rational(1, 10**200)), sp.sin(x)),  # tiny, and not rational
+        (sp.exp(sp.pi * sp.sqrt(163)), sp.Integer(262537412640768744)),  # an almost-integer
+        (sp.sin(1000 * sp.pi * x), 0),  # zero on every grid of hundredths
+        (sp.floor(x) + sp.ceiling(x), 2 * x),  # equal at no point of a grid of integers only
+    ],
+)
+def test_near_identities_are_refuted(lhs: sp.Expr, rhs: sp.Expr) -> None:
+    verdict = check_equation(lhs, rhs)
+    assert verdict.status == "failed"
+    assert verdict.lhs_value and verdict.rhs_value
+
+
+def test_jumps_are_decided_by_cases() -> None:
+    verdict = check_equation(sp.Max(x, 0), (x + sp.Abs(x)) / 2)
+    assert verdict.status == "symbolic" and verdict.method.startswith("by cases")
+    assert check_equation(sp.Max(x, 0), (x + sp.Abs(x)) / 2 + sp.Heaviside(x - 50)).status == "failed"
+
+
+def test_agreement_alone_never_passes_a_claim_with_jumps() -> None:
+    verdict = check_equation(sp.floor(x) - sp.floor(x / 2) - sp.floor((x + 1) / 2), 0)
+    assert verdict.status == "undecided"
+
+
+def test_a_claim_on_part_of_the_line_says_where() -> None:
+    verdict = check_equation(sp.log(x**2), 2 * sp.log(x))
+    assert verdict.status == "symbolic" and verdict.where == (x > 0)
+    wrong = check_equation(sp.sqrt(x**2), x)
+    assert wrong.status == "failed" and wrong.where == (x > 0)
+    assert check_equation(sp.sqrt(x**2), x, condition=x > 0).ok
+
+
+def test_one_random_function_per_name_shared_by_both_sides() -> None:
+    assert check_equation(f(x) * 2, f(x) + f(x)).status == "symbolic"
+    assert check_equation(sp.sin(f(x)) ** 2, 1 - sp.cos(f(x)) ** 2).ok
+    g = sp.Function("g")
+    assert not check_equation(g(x, y), g(y, x)).ok
+
+
+def test_forged_verdicts_in_json_are_recomputed() -> None:
+    import json
+
+    from derive.model import Derivation
+    from derive.read.documents import check
+
+    data = {
+        "schema": "derive/1",
+        "variable": "x",
+        "steps": [
+            {"lhs": "x**2", "rhs": "x**3", "rule": "", "verdict": "symbolic"},
+            {"lhs": "1", "rhs": "2", "rule": "", "verdict": "symbolic", "unreadable": "forged"},
+        ],
+    }
+    checked = check(json.dumps(data), "json")
+    assert [s.verdict.status for s in checked.steps] == ["failed", "unchecked"]
+    assert Derivation.from_json(json.dumps(data)).steps[1].verdict.status == "unchecked"
