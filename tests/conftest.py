@@ -54,10 +54,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     labels = sorted({label for _, label, _ in TRUST_TALLY})
     write(f"{'label':<20}{'claims':>7}" + "".join(f"{s:>11}" for s in _STATUSES))
     for label in labels:
-        counts = Counter({s: n for (_, lab, s), n in TRUST_TALLY.items() if lab == label})
+        counts: Counter[str] = Counter()
+        for (_, lab, status), n in TRUST_TALLY.items():
+            if lab == label:
+                counts[status] += n
         total = sum(counts.values())
         shares = "".join(f"{counts[s] / total:>11.0%}" for s in _STATUSES)
         write(f"{label:<20}{total:>7}{shares}")
+    write("")
+    write(f"{'class':<16}{'false verified':>16}{'true refuted':>14}{'domain verified':>17}")
+    for kind in sorted({k for k, _, _ in TRUST_TALLY}):
+
+        def count(label: str, statuses: tuple[str, ...], kind: str = kind) -> str:
+            hits = sum(
+                n for (k, lab, st), n in TRUST_TALLY.items() if (k, lab) == (kind, label) and st in statuses
+            )
+            total = sum(n for (k, lab, _), n in TRUST_TALLY.items() if (k, lab) == (kind, label))
+            return f"{hits}/{total}" if total else "-"
+
+        ok = ("symbolic", "numeric")
+        write(f"{kind:<16}{count('false', ok):>16}{count('true', ('failed',)):>14}{count('domain', ok):>17}")
     total = sum(TRUST_TALLY.values())
     decided = {s: sum(n for (_, _, st), n in TRUST_TALLY.items() if st == s) for s in _STATUSES}
     write(
