@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from derive.library import get
 from derive.model import Derivation
 
 ROOT = Path(__file__).resolve().parent.parent
+# (class of claim, label, verdict status) -> count, filled by tests/test_trust.py
+TRUST_TALLY: Counter[tuple[str, str, str]] = Counter()
+_STATUSES = ("symbolic", "numeric", "failed", "undecided", "unchecked")
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +43,41 @@ def run_derive(
 @pytest.fixture
 def derive_cli():
     return run_derive
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How the trust suite's claims were decided: per label, the share of each verdict."""
+    if not TRUST_TALLY:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("trust suite: how the claims were decided")
+    labels = sorted({label for _, label, _ in TRUST_TALLY})
+    write(f"{'label':<20}{'claims':>7}" + "".join(f"{s:>11}" for s in _STATUSES))
+    for label in labels:
+        counts: Counter[str] = Counter()
+        for (_, lab, status), n in TRUST_TALLY.items():
+            if lab == label:
+                counts[status] += n
+        total = sum(counts.values())
+        shares = "".join(f"{counts[s] / total:>11.0%}" for s in _STATUSES)
+        write(f"{label:<20}{total:>7}{shares}")
+    write("")
+    write(f"{'class':<16}{'false verified':>16}{'true refuted':>14}{'domain verified':>17}")
+    for kind in sorted({k for k, _, _ in TRUST_TALLY}):
+
+        def count(label: str, statuses: tuple[str, ...], kind: str = kind) -> str:
+            hits = sum(
+                n for (k, lab, st), n in TRUST_TALLY.items() if (k, lab) == (kind, label) and st in statuses
+            )
+            total = sum(n for (k, lab, _), n in TRUST_TALLY.items() if (k, lab) == (kind, label))
+            return f"{hits}/{total}" if total else "-"
+
+        ok = ("symbolic", "numeric")
+        write(f"{kind:<16}{count('false', ok):>16}{count('true', ('failed',)):>14}{count('domain', ok):>17}")
+    total = sum(TRUST_TALLY.values())
+    decided = {s: sum(n for (_, _, st), n in TRUST_TALLY.items() if st == s) for s in _STATUSES}
+    write(
+        f"all {total} verdicts: {decided['symbolic'] / total:.0%} symbolic, "
+        f"{decided['numeric'] / total:.0%} numeric, {decided['failed'] / total:.0%} refuted, "
+        f"{(decided['undecided'] + decided['unchecked']) / total:.0%} undecided"
+    )
