@@ -31,6 +31,7 @@ from sympy.core.function import AppliedUndef
 PRECISIONS = (30, 60, 120, 240)
 AGREE_AT = 120  # agreement to this many digits counts
 _SLACK = 10  # digits a precision may lose to rounding
+_WITNESS_DIGITS = 1000  # working precision the difference itself may use: sees 10⁻⁹⁰⁰
 _SCALES = ((-3, -1), (-1, 0.5), (0.5, 2))  # log10 of |t|: tiny, moderate, large
 
 # Largest argument magnitude evaluated, by kind of function: beyond these an exact evaluation
@@ -182,22 +183,21 @@ class Sampler:
         return base + self.rng.choice((-1, 1)) * offset
 
     def points(self) -> Iterator[dict[sp.Symbol, sp.Rational]]:
-        """Endless reproducible points where the condition holds; every fourth one, in one
-        variable, beside a special point."""
+        """Endless reproducible points; in one variable, every second one beside a special
+        point. Points where the condition fails are drawn too (so that a run of attempts ends
+        even when the condition holds nowhere) and left to :meth:`allowed`."""
         while True:
             index = self.drawn
             self.drawn += 1
-            beside = self._beside(index // 4) if len(self.symbols) == 1 and index % 4 == 3 else None
+            beside = self._beside(index // 2) if len(self.symbols) == 1 and index % 2 == 1 else None
             if beside is not None:
-                point = {self.symbols[0]: beside}
+                yield {self.symbols[0]: beside}
             elif self.interval is not None:
-                point = {self.symbols[0]: self._within(self.interval, index)}
+                yield {self.symbols[0]: self._within(self.interval, index)}
             else:
-                point = {s: self._number(index + k) for k, s in enumerate(self.symbols)}
-            if self._allowed(point):
-                yield point
+                yield {s: self._number(index + k) for k, s in enumerate(self.symbols)}
 
-    def _allowed(self, point: dict[sp.Symbol, sp.Rational]) -> bool:
+    def allowed(self, point: dict[sp.Symbol, sp.Rational]) -> bool:
         if self.condition is None:
             return True
         return bool(self.condition.xreplace(point) == sp.true)
@@ -214,11 +214,14 @@ class Sampler:
                 return Sample(point, Outcome.UNDEFINED if index == 0 else Outcome.UNCLEAR)
             gap = abs(left - right)
             if gap <= tolerance(left, right, digits):
-                if digits >= AGREE_AT:
+                if digits >= AGREE_AT or index == last - 1:
                     tiny = vouched_nonzero(self.difference, point)
                     if tiny is not None:
                         return Sample(point, Outcome.DIFFER, left, right, tiny)
-                    return Sample(point, Outcome.AGREE, left, right)
+                    # agreement below AGREE_AT digits (a quick probe) is not evidence
+                    return Sample(
+                        point, Outcome.AGREE if digits >= AGREE_AT else Outcome.UNCLEAR, left, right
+                    )
                 previous = None
                 continue
             if previous is not None and abs(gap - previous) <= gap / 1000:
@@ -233,6 +236,8 @@ class Sampler:
             wanted = attempts = 1
         tally = Tally()
         for point, _ in zip(self.points(), range(attempts), strict=False):
+            if not self.allowed(point):
+                continue
             sample = self.sample(point, last)
             tally.samples.append(sample)
             if sample.outcome is Outcome.DIFFER or tally.count(Outcome.AGREE) >= wanted:
@@ -256,7 +261,7 @@ def vouched_nonzero(difference: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -
     found = []
     for digits in PRECISIONS[:2]:
         try:
-            result = difference.xreplace(point).evalf(digits, maxn=4 * digits)
+            result = _evaluate(difference, point, digits, maxn=_WITNESS_DIGITS + 4 * digits)
         except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError, AttributeError):
             return None
         if not isinstance(result, sp.Float) or result == 0 or result._prec < 3 * digits:
@@ -272,7 +277,7 @@ def value(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational], digits: int) -> s
     if out_of_range(expr, point):
         return None
     try:
-        result = expr.xreplace(point).evalf(digits)
+        result = _evaluate(expr, point, digits)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError, AttributeError):
         return None
     if result.free_symbols or result.has(sp.nan, sp.zoo, sp.oo, -sp.oo, AppliedUndef):
@@ -285,6 +290,18 @@ def value(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational], digits: int) -> s
     ):
         return None  # not real here
     return sp.Float(real, digits)
+
+
+def _evaluate(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational], digits: int, maxn: int = 0) -> sp.Basic:
+    """``expr`` at ``point`` numerically. The point is handed to the evaluation rather than put
+    into the expression: building x^a with exact rationals for x and a would make SymPy look for
+    an exact root with a huge index. Cases (Piecewise) need their conditions substituted."""
+    options = {"maxn": maxn} if maxn else {}
+    if not expr.has(sp.Piecewise):
+        result = expr.evalf(digits, subs=point, **options)
+        if not result.free_symbols:
+            return result
+    return expr.xreplace(point).evalf(digits, **options)
 
 
 def out_of_range(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> bool:
@@ -315,7 +332,6 @@ def _magnitude(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> float:
     if not expr.free_symbols and expr.is_Number:
         return abs(float(expr))
     try:
-        estimate = expr.xreplace(point).evalf(15)
-        return abs(complex(estimate))
+        return abs(complex(_evaluate(expr, point, 15)))
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, OverflowError, RecursionError):
         return float("inf")

@@ -30,6 +30,7 @@ sides; when it fails only for that f, it is undecided ("depends on what f is").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -187,13 +188,14 @@ def _guarded(seconds: float, work: Callable[[], sp.Basic]) -> sp.Basic | None:
         return None
 
 
-def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 4) -> str | None:
+def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 5) -> str | None:
     """The name of the first rung that reduces ``difference`` to zero, if any (the rungs from
     ``first`` up to ``last``; each only when the difference is small enough for it)."""
     ops = sp.count_ops(difference)
     rungs: tuple[tuple[str, int, Callable[[sp.Expr], sp.Expr]], ...] = (
         ("cancel", budget.cancel_ops, sp.cancel),
         ("expand", budget.expand_ops, lambda d: sp.expand(d, deep=True)),
+        ("cancel in exp", budget.expand_ops, lambda d: sp.cancel(sp.expand(d.rewrite(sp.exp)))),
         ("simplify", budget.simplify_ops, sp.simplify),
         ("simplify in exp", budget.simplify_ops, lambda d: sp.simplify(d.rewrite(sp.exp))),
     )
@@ -284,13 +286,13 @@ class _Claim:
         return (
             self.exactly_nonzero(difference, sampler)
             or self.on_one_side(difference)
-            or (self.by_cases() if cases.has_jumps(difference) else self.numeric(sampler))
+            or (self.by_cases() if cases.has_jumps(difference) else self.numeric())
         )
 
     # -- pieces of the ladder ----------------------------------------------------------------
     def sampler(self, condition: sp.Basic | None = None, near: tuple[sp.Expr, ...] = ()) -> Sampler:
         condition = self.condition if condition is None else _both(self.condition, condition)
-        return Sampler(self.left, self.right, condition, near or self.special_points())
+        return Sampler(self.left, self.right, condition, near)
 
     def run(self, sampler: Sampler, wanted: int, attempts: int, last: int = 4) -> Tally:
         try:
@@ -299,21 +301,29 @@ class _Claim:
         except OutOfTime:
             raise _SafetyNet from None
 
-    def special_points(self) -> tuple[sp.Expr, ...]:
-        """Real zeros of the denominators of a claim in one variable (polynomial ones only)."""
+    @functools.cached_property
+    def special(self) -> tuple[sp.Expr, ...]:
+        """Where a claim in one variable may change its behaviour: the real zeros of its
+        denominators, of the arguments of log and roots (the ends of the real domain) and of
+        arg ∓ 1 for the inverse trigonometric functions (their branch points)."""
         if len(self.symbols) != 1:
             return ()
         x = self.symbols[0]
         found: set[sp.Expr] = set()
-        for side in (self.left, self.right):
-            for node in sp.preorder_traversal(side):
-                if isinstance(node, sp.Pow) and node.exp.is_negative and node.base.is_polynomial(x):
-                    poly = _guarded(self.budget.seconds, lambda b=node.base: sp.Poly(b, x))
-                    if isinstance(poly, sp.Poly) and 0 < poly.degree() <= 6 and poly.domain in (sp.ZZ, sp.QQ):
-                        found |= set(_guarded(self.budget.seconds, poly.real_roots) or ())
-                if len(found) > 8:
-                    break
-        return tuple(sorted(found, key=sp.default_sort_key))
+        for node in sp.preorder_traversal(sp.Tuple(self.left, self.right)):
+            if isinstance(node, sp.Pow) and node.exp.is_negative:
+                targets = [node.base]
+            elif (isinstance(node, sp.Pow) and not node.exp.is_integer) or isinstance(node, sp.log):
+                targets = [node.args[0]]
+            elif isinstance(node, (sp.asin, sp.acos, sp.atanh, sp.acoth, sp.asec, sp.acsc)):
+                targets = [node.args[0] - 1, node.args[0] + 1]
+            else:
+                continue
+            for target in targets:
+                found |= _real_zeros(target, x, self.budget)
+            if len(found) > 8:
+                break
+        return tuple(sorted(found, key=sp.default_sort_key))[:8]
 
     def exactly_nonzero(self, difference: sp.Expr, sampler: Sampler) -> Verdict | None:
         """A difference that is a nonzero rational function with rational coefficients is not
@@ -322,6 +332,8 @@ class _Claim:
         if cancelled is None or cancelled == 0 or not _rational_function(cancelled, self.symbols):
             return None
         for point, _ in zip(sampler.points(), range(self.budget.attempts), strict=False):
+            if not sampler.allowed(point):
+                continue
             exact = cancelled.xreplace(point)
             if not exact.is_Rational or exact == 0:
                 continue
@@ -379,7 +391,8 @@ class _Claim:
         relation = _guarded(self.budget.seconds, lambda: domain.as_relational(self.symbols[0]))
         return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
 
-    def numeric(self, sampler: Sampler) -> Verdict:
+    def numeric(self) -> Verdict:
+        sampler = self.sampler(near=self.special)
         tally = self.run(sampler, self.budget.points, self.budget.attempts)
         if tally.counterexample is not None:
             return self.refuted(tally.counterexample)
@@ -407,7 +420,14 @@ class _Claim:
             return self.refuted(tally.counterexample) if tally.counterexample else undecided
         checked: list[sp.Set] = []  # where the claim was shown to hold
         numeric = False
+        within = self.condition_set(x)
         for piece in pieces.pieces:
+            if (
+                within is not None
+                and _guarded(self.budget.seconds, lambda p=piece: within.intersect(p.interval))
+                == sp.S.EmptySet
+            ):
+                continue  # the claim is not made there
             verdict = self.piece(piece, x)
             if verdict is None:
                 continue  # a side is not real on this piece
@@ -428,6 +448,13 @@ class _Claim:
         method = f"by cases: {len(pieces.pieces)} pieces and {len(pieces.breakpoints)} breakpoints"
         status = Status.NUMERIC if numeric else Status.SYMBOLIC
         return Verdict(status, method, where=self.domain_note(sp.Union(*checked), x))
+
+    def condition_set(self, x: sp.Symbol) -> sp.Set | None:
+        """The condition as a set of values of x, when it is one."""
+        if self.condition is None or self.condition.free_symbols != {x}:
+            return None
+        found = _guarded(self.budget.seconds, lambda: self.condition.as_set())
+        return found if isinstance(found, sp.Set) else None
 
     def domain_note(self, checked: sp.Set, x: sp.Symbol) -> sp.Basic | None:
         """``checked`` as a condition on x, or None when it is the whole line (or the condition's
@@ -497,15 +524,25 @@ class _Claim:
             (x > 0, sp.Symbol(x.name, positive=True)),
             (x < 0, sp.Symbol(x.name, negative=True)),
         ):
-            if _symbolic_zero(difference.xreplace({x: signed}), self.budget):
+            if _symbolic_zero(difference.xreplace({x: signed}), self.budget, last=3):  # cheap rungs only
                 return half
         if cases.has_jumps(difference):
             return None
         for half in (x > 0, x < 0):
-            tally = self.run(self.sampler(half), _MIN_AGREE, self.budget.attempts)
-            if tally.counterexample is None and tally.count(Outcome.AGREE) >= _MIN_AGREE:
+            tally = self.run(self.sampler(half, near=self.special), self.budget.points, self.budget.attempts)
+            if tally.counterexample is None and tally.count(Outcome.AGREE) >= self.budget.points:
                 return half
         return None
+
+
+def _real_zeros(expr: sp.Expr, x: sp.Symbol, budget: Budget) -> set[sp.Expr]:
+    """The real zeros of ``expr`` in x when they are few and found in closed form."""
+    if x not in expr.free_symbols or sp.count_ops(expr) > budget.simplify_ops or cases.has_jumps(expr):
+        return set()
+    solutions = _guarded(budget.seconds, lambda: sp.solveset(expr, x, domain=sp.S.Reals))
+    if not isinstance(solutions, sp.FiniteSet) or len(solutions) > 8:
+        return set()
+    return {s for s in solutions.args if s.is_real and s.is_finite}
 
 
 def _both(first: sp.Basic | None, second: sp.Basic | None) -> sp.Basic | None:
