@@ -32,6 +32,7 @@ PRECISIONS = (30, 60, 120, 240)
 AGREE_AT = 120  # agreement to this many digits counts
 _SLACK = 10  # digits a precision may lose to rounding
 _WITNESS_DIGITS = 1000  # working precision the difference itself may use: sees 10⁻⁹⁰⁰
+_WIDE_WITNESSES = 3  # points of a run that get that much
 _SCALES = ((-3, -1), (-1, 0.5), (0.5, 2))  # log10 of |t|: tiny, moderate, large
 
 # Largest argument magnitude evaluated, by kind of function: beyond these an exact evaluation
@@ -101,17 +102,40 @@ class RandomFunctions:
         return self.chosen[func]
 
     def replace(self, expr: sp.Basic) -> sp.Basic:
-        """``expr`` with every unspecified function replaced and derivatives carried out."""
+        """``expr`` with every unspecified function replaced and derivatives carried out.
+
+        A derivative with respect to f(x) itself (what the chain rule writes as f'(g(x))) is
+        first written as f' evaluated there, so that replacing the functions leaves it valid."""
         functions = sorted({a.func for a in expr.atoms(AppliedUndef)}, key=str)
+        if not functions:
+            return expr
+        expr = expr.replace(
+            lambda e: isinstance(e, sp.Derivative) and any(not v.is_Symbol for v in e.variables),
+            _at_the_point,
+        )
         for func in functions:
             arity = next(len(a.args) for a in expr.atoms(AppliedUndef) if a.func == func)
             expr = expr.replace(func, self.function(func, arity))
-        if not functions:
-            return expr
         try:
             return expr.doit()
         except (ValueError, TypeError, NotImplementedError):
             return expr
+
+
+def _at_the_point(derivative: sp.Derivative) -> sp.Basic:
+    """d/dv F for a variable v that is an expression: (d/dt F[v := t]) at t = v."""
+    expr, points, names = derivative.expr, [], []
+    variables = []
+    for v, count in derivative.variable_count:
+        if v.is_Symbol:
+            variables.append((v, count))
+            continue
+        t = sp.Dummy("t", real=True)
+        expr = expr.xreplace({v: t})
+        variables.append((t, count))
+        names.append(t)
+        points.append(v)
+    return sp.Subs(sp.Derivative(expr, *variables), tuple(names), tuple(points))
 
 
 def seed_of(*parts: sp.Basic) -> int:
@@ -141,6 +165,7 @@ class Sampler:
         self.near = [value for value in near if value.is_real and value.is_finite]
         self.interval = self._interval()
         self.drawn = 0
+        self.witnessed = 0
 
     def _interval(self) -> sp.Interval | None:
         """The interval the condition confines a single variable to, if it is one."""
@@ -215,7 +240,11 @@ class Sampler:
             gap = abs(left - right)
             if gap <= tolerance(left, right, digits):
                 if digits >= AGREE_AT or index == last - 1:
-                    tiny = vouched_nonzero(self.difference, point)
+                    # a true identity drives the witness to its full working precision, so the
+                    # wide room is spent on the first few agreeing points of a full run only
+                    wide = digits >= AGREE_AT and self.witnessed < _WIDE_WITNESSES
+                    self.witnessed += wide
+                    tiny = vouched_nonzero(self.difference, point, _WITNESS_DIGITS if wide else 0)
                     if tiny is not None:
                         return Sample(point, Outcome.DIFFER, left, right, tiny)
                     # agreement below AGREE_AT digits (a quick probe) is not evidence
@@ -251,17 +280,21 @@ def tolerance(left: sp.Float, right: sp.Float, digits: int) -> sp.Float:
     return scale * sp.Float(10, digits) ** (_SLACK - digits)
 
 
-def vouched_nonzero(difference: sp.Basic, point: dict[sp.Symbol, sp.Rational]) -> sp.Float | None:
+def vouched_nonzero(
+    difference: sp.Basic, point: dict[sp.Symbol, sp.Rational], room: int = _WITNESS_DIGITS
+) -> sp.Float | None:
     """The difference at ``point`` when SymPy's evaluation, which tracks its own accuracy through
     cancellation, vouches at 30 and at 60 digits for the same nonzero value: a difference
     too small for the sides' own comparison (10⁻²⁰⁰·sin x) still shows here. A difference that is
     really zero evaluates to a number with no correct digits, and is not vouched for."""
     if out_of_range(difference, point):
         return None
+    # the gamma family at a thousand digits costs seconds a point: give it only a little room
+    room = 0 if difference.has(*_FACTORIAL_LIKE, sp.besselj, sp.bessely) else room
     found = []
     for digits in PRECISIONS[:2]:
         try:
-            result = _evaluate(difference, point, digits, maxn=_WITNESS_DIGITS + 4 * digits)
+            result = _evaluate(difference, point, digits, maxn=room + 4 * digits)
         except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError, AttributeError):
             return None
         if not isinstance(result, sp.Float) or result == 0 or result._prec < 3 * digits:

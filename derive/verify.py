@@ -36,9 +36,10 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
+from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 
 from . import cases
-from .evidence import PRECISIONS, Outcome, Sample, Sampler, Tally, value
+from .evidence import PRECISIONS, Outcome, Sample, Sampler, Tally, value, vouched_nonzero
 from .model import Definition, Derivation, Status, Step, Verdict
 from .parse import parse
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
@@ -188,14 +189,21 @@ def _guarded(seconds: float, work: Callable[[], sp.Basic]) -> sp.Basic | None:
         return None
 
 
-def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 5) -> str | None:
+def _cancel_in_exp(difference: sp.Expr) -> sp.Expr:
+    return sp.cancel(sp.expand(difference.rewrite(sp.exp)))
+
+
+def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 6) -> str | None:
     """The name of the first rung that reduces ``difference`` to zero, if any (the rungs from
     ``first`` up to ``last``; each only when the difference is small enough for it)."""
     ops = sp.count_ops(difference)
+    # in exponentials, trigonometric functions become complex ones that cancel slowly
+    d_has_trig = bool(difference.atoms(TrigonometricFunction, InverseTrigonometricFunction))
     rungs: tuple[tuple[str, int, Callable[[sp.Expr], sp.Expr]], ...] = (
         ("cancel", budget.cancel_ops, sp.cancel),
         ("expand", budget.expand_ops, lambda d: sp.expand(d, deep=True)),
-        ("cancel in exp", budget.expand_ops, lambda d: sp.cancel(sp.expand(d.rewrite(sp.exp)))),
+        ("expand functions", budget.expand_ops, lambda d: sp.cancel(sp.expand_func(sp.expand_trig(d)))),
+        ("cancel in exp", budget.expand_ops if not d_has_trig else 0, _cancel_in_exp),
         ("simplify", budget.simplify_ops, sp.simplify),
         ("simplify in exp", budget.simplify_ops, lambda d: sp.simplify(d.rewrite(sp.exp))),
     )
@@ -242,6 +250,8 @@ def check_equation(
         verdict = _Claim(left, right, condition, budget, derivatives).decide()
     except _SafetyNet:
         return Verdict(Status.UNDECIDED, "checking ran past the safety limit on time")
+    except _ERRORS as exc:  # SymPy could not evaluate the sides: nothing is claimed either way
+        return Verdict(Status.UNDECIDED, f"the sides could not be evaluated ({type(exc).__name__})")
     if verdict.where is None:
         return verdict
     # the condition in the claim's own symbols (checking made them real)
@@ -280,6 +290,9 @@ class _Claim:
         probe = self.run(sampler, _PROBE_POINTS, _PROBE_POINTS * 3, last=2)
         if probe.counterexample is not None:
             return self.refuted(probe.counterexample)
+        constant = self.constant_difference(difference, sampler)
+        if constant is not None:
+            return constant
         method = _symbolic_zero(difference, self.budget, first=1)
         if method:
             return Verdict(Status.SYMBOLIC, method)
@@ -324,6 +337,26 @@ class _Claim:
             if len(found) > 8:
                 break
         return tuple(sorted(found, key=sp.default_sort_key))[:8]
+
+    def constant_difference(self, difference: sp.Expr, sampler: Sampler) -> Verdict | None:
+        """A difference that reduces to a nonzero constant (e^(−1000), 10⁻⁵⁰) is refuted at the
+        first point where both sides are defined, however small the constant."""
+        trig = difference.atoms(TrigonometricFunction, InverseTrigonometricFunction)
+        if trig or sp.count_ops(difference) > self.budget.expand_ops:
+            return None
+        reduced = _guarded(self.budget.seconds, lambda: _cancel_in_exp(difference))
+        if reduced is None or reduced == 0 or reduced.free_symbols or reduced.has(AppliedUndef):
+            return None
+        gap = vouched_nonzero(reduced, {})
+        if gap is None:
+            return None
+        for point, _ in zip(sampler.points(), range(self.budget.attempts), strict=False):
+            if not sampler.allowed(point):
+                continue
+            left, right = (value(side, point, PRECISIONS[-1]) for side in (sampler.left, sampler.right))
+            if left is not None and right is not None:
+                return self.refuted(Sample(point, Outcome.DIFFER, left, right, gap))
+        return None
 
     def exactly_nonzero(self, difference: sp.Expr, sampler: Sampler) -> Verdict | None:
         """A difference that is a nonzero rational function with rational coefficients is not
@@ -438,6 +471,8 @@ class _Claim:
         for point in pieces.breakpoints:
             if self.derivatives:
                 continue  # a derivative has no value at a corner
+            if within is not None and within.contains(point) != sp.true:
+                continue  # the claim is not made there
             sample = self.sampler().sample({x: point})
             if sample.outcome is Outcome.DIFFER:
                 return self.refuted(sample)
@@ -502,13 +537,12 @@ class _Claim:
         """The verdict for a counterexample: failed, with where the claim does hold if that is one
         side of zero; undecided when it fails only for the random choice of an unspecified f."""
         point = tuple((s.name, _decimal(v)) for s, v in sample.point.items())
-        left, right = _distinct(sample.left, sample.right)
+        left, right = _distinct(sample.left, sample.right, sample.gap)
         method = "the sides differ"
-        if left == right and sample.gap is not None:
-            method = f"the sides differ by {_decimal(sample.gap, 3)}"
         if self.unspecified:
-            names = ", ".join(self.unspecified)
-            reason = f"depends on what {names} is: it fails for a random smooth {names}"
+            names = " and ".join(self.unspecified)
+            verb = "is" if len(self.unspecified) == 1 else "are"
+            reason = f"depends on what {names} {verb}: it fails for a random smooth {names}"
             return Verdict(Status.UNDECIDED, reason, point, left, right)
         where = self.holds_on_a_side() if self.condition is None else None
         return Verdict(Status.FAILED, method, point, left, right, where)
@@ -524,7 +558,7 @@ class _Claim:
             (x > 0, sp.Symbol(x.name, positive=True)),
             (x < 0, sp.Symbol(x.name, negative=True)),
         ):
-            if _symbolic_zero(difference.xreplace({x: signed}), self.budget, last=3):  # cheap rungs only
+            if _symbolic_zero(difference.xreplace({x: signed}), self.budget, last=4):  # cheap rungs only
                 return half
         if cases.has_jumps(difference):
             return None
@@ -594,13 +628,16 @@ def _decimal(number: sp.Basic | None, digits: int = 12) -> str:
     )
 
 
-def _distinct(left: sp.Basic | None, right: sp.Basic | None) -> tuple[str, str]:
+def _distinct(left: sp.Basic | None, right: sp.Basic | None, gap: sp.Basic | None) -> tuple[str, str]:
     """Both values with as few digits (12 at least) as tell them apart."""
     for digits in (12, 20, 30, 45, 60):
         shown = (_decimal(left, digits), _decimal(right, digits))
         if shown[0] != shown[1]:
             return shown
-    return _decimal(left), _decimal(right)
+    if left is None or gap is None:
+        return _decimal(left), _decimal(right)
+    # equal to 60 digits: the right side as the left one less the difference left − right
+    return _decimal(left), f"{_decimal(left)} {'−' if gap > 0 else '+'} {_decimal(abs(gap), 3)}"
 
 
 def verify_step(
