@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("latex", "markdown", "text", "json"),
         help="the input format (default: from the extension)",
     )
+    check.add_argument(
+        "--define",
+        action="append",
+        metavar="NAME(x)=EXPR",
+        default=[],
+        help='what a name the document leaves open means, e.g. "sigma(x)=1/(1+exp(-x))" (repeatable)',
+    )
     _output_options(check)
     properties = commands.add_parser(
         "properties", help="range, symmetry, monotonicity, slope, inverse (verified)"
@@ -193,7 +200,7 @@ def _show(args: argparse.Namespace) -> int:
         source = sys.stdin.read() if args.file == "-" else Path(args.file)
         if isinstance(source, Path) and not source.is_file():
             raise DeriveError(f"cannot read {args.file}: no such file")
-        derivation = check(source, args.source_format)
+        derivation = check(source, args.source_format, args.define)
     else:
         from .library import get
 
