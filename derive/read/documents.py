@@ -34,8 +34,11 @@ from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normal
 FORMATS = ("latex", "markdown", "text", "json")
 _EXTENSIONS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".json": "json"}
 _DEFINING = re.compile(
-    r"\b(let|where|define|defining|with|set|setting|denote|so|and|given|here)\s*[:,]?\s*$", re.I
+    r"\b(let|where|define|defining|with|set|setting|denote|so|and|given|here|put|definition"
+    r"|defined as|defined by|assuming|assume|since|if)\s*[:,]?\s*$",
+    re.I,
 )
+_ASSUMING = re.compile(r"\b(with|given|assuming|assume|since|if)\s*[:,]?\s*$", re.I)
 _POINT = re.compile(r"\b(at|where|when|for|with|if|setting|evaluated at|plug in|put)\s*[:,]?\s*$", re.I)
 _DEFINITION_RELATIONS = (
     ":=",
@@ -200,22 +203,32 @@ def _tex_claims(text: str, markdown: bool) -> _Document:
         prose = segment.prose[-60:]
         claims = _segment_claims(segment.body, first_line, rule)
         if not segment.display:
-            claims = [c for c in claims if c.relation]  # $x$, $\Phi(\cdot)$: not claims
+            # $x$, $\Phi(\cdot)$ claim nothing; $\sigma > 0$ in prose is an assumption
+            claims = [c for c in claims if c.relation and c.relation not in _NOT_EQUATIONS]
             if claims and _POINT.search(prose) and all(_is_value(c) for c in claims):
                 for claim in claims:
                     claim.point = True
             elif claims and _DEFINING.search(prose):
                 claims[0].defining = True
+                if _ASSUMING.search(prose) and not _definable_text(claims[0].lhs):
+                    claims[0].point = True  # "with $\sum_k y_k = 1$": a premise, not a claim
         document.claims += claims
     return document
 
 
+def _definable_text(lhs: str) -> bool:
+    """A name, a function of names or an indexed name: what a definition's left side looks like."""
+    text = lhs.strip()
+    return bool(re.fullmatch(_NAME, text) or _function_lhs(text))
+
+
 def _is_value(claim: _Claim) -> bool:
-    """``x = 0``, ``x = 1/2``: a name given a number."""
-    return bool(
-        re.fullmatch(r"\s*\\?[A-Za-z]+\s*", claim.lhs)
-        and re.fullmatch(r"\s*-?\s*(?:\d+(?:\.\d+)?|\\frac\{-?\d+\}\{\d+\}|\\frac\d\d|\\infty)\s*", claim.rhs)
-    )
+    """``x = 0``, ``x = \\pm\\frac{1}{\\sqrt 2}``: a name given a number; or an equation to
+    solve (``where $4x^2 - 2 = 0$``) rather than an identity."""
+    if not _definable_text(claim.lhs):
+        return True
+    numeric = re.sub(r"\\[A-Za-z]+", "", claim.rhs)
+    return bool(re.fullmatch(r"\s*\\?[A-Za-z]+\s*", claim.lhs)) and not re.search(r"[A-Za-z]", numeric)
 
 
 def _title(text: str, markdown: bool) -> str:
@@ -392,7 +405,7 @@ def _function_lhs(lhs: str) -> tuple[str, tuple[sp.Symbol, ...]] | None:
     return None
 
 
-_PRIMED = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*'")
+_PRIMED = re.compile(r"([A-Za-z])\s*'")
 _LEIBNIZ_NAME = re.compile(r"\\frac\s*\{\s*d\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}\s*\{\s*d\s*([A-Za-z])")
 _APPLIED_GREEK = re.compile(r"\\(sigma|phi|varphi)\s*(?:\\left\s*)?\(")
 _VARIABLE = re.compile(
@@ -470,7 +483,11 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         names = {_symbol_name(s) for s in (lhs.free_symbols | rhs.free_symbols)} | {
             f.func.__name__ for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))
         }
-        if _is_definition(claim, lhs, rhs, definitions, seen, implicit):
+        generic = next((d for d in definitions if d.lhs == lhs and _is_generic(d.rhs, definitions)), None)
+        if generic is not None and claim.defining and not rhs.has(lhs):
+            # "y = f(u), u = g(x)" states a rule in general; "Put u = 3x^2 + 1" is the example
+            definitions[definitions.index(generic)] = Definition(lhs, rhs, claim.rule)
+        elif _is_definition(claim, lhs, rhs, definitions, seen, implicit):
             definitions.append(Definition(lhs, rhs, claim.rule))
         elif relation is None and implicit and _is_relation(lhs, rhs, implicit):
             relation = sp.Eq(lhs, rhs, evaluate=False)
@@ -554,7 +571,8 @@ def _functions(
     # (dc/dx alone is read as a constant's derivative, as SymPy writes it; y, u and v are the
     # names people give a dependent quantity)
     leibniz = [m for m in _LEIBNIZ_NAME.finditer(everything) if m.group(1) in "yuv"]
-    for match in [*_PRIMED.finditer(everything), *leibniz]:
+    # letters in command names (\sigma') are not names; letters written together are (uv')
+    for match in [*_PRIMED.finditer(re.sub(r"\\[A-Za-z]+", " ", everything)), *leibniz]:
         name = match.group(1)
         if name == "d" or name in functions or name in FUNCTION_LETTERS or name in defined_names:
             continue
@@ -591,6 +609,12 @@ def _is_definition(
         return True
     # a name set equal to something where it first appears defines it
     return name not in seen and not rhs.is_number
+
+
+def _is_generic(rhs: sp.Basic, definitions: list[Definition]) -> bool:
+    """``f(u)``: an unspecified function of something, as a general rule is stated."""
+    defined = {d.lhs.func for d in definitions if isinstance(d.lhs, AppliedUndef)}
+    return isinstance(rhs, AppliedUndef) and rhs.func not in defined
 
 
 def _is_relation(lhs: sp.Basic, rhs: sp.Basic, implicit: set[sp.Basic]) -> bool:

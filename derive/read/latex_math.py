@@ -853,9 +853,17 @@ class _LatexParser:
             self.expect("}")
         elif self.at("(", r"\left", "["):
             args = self.arguments()
-        else:  # \sin x: the next factor is the argument
+        else:  # \sin x: the next factor is the argument; \sin 2\theta is sin(2θ)
             self.nested()
-            args = [self.power()]
+            starts_with_number = self.token.kind == "number"
+            argument = self.power()
+            self.skip_ignored()
+            if starts_with_number and (
+                self.token.kind == "letter"
+                or (self.token.kind == "command" and self.token.text[1:] in _GREEK)
+            ):
+                argument = argument * self.power()
+            args = [argument]
             self.depth -= 1
         if name == "log" and base is not None:
             args = [*args, base]
@@ -1069,6 +1077,15 @@ def _leibniz_variables(tokens: list[_Token], d: str, text: str) -> list[tuple[st
             name = token.text
         elif token.kind == "command" and token.text[1:] in _GREEK:
             name = token.text[1:]
+        elif (
+            token.kind == "command"
+            and token.text[1:] in _ACCENTS
+            and index + 4 < len(tokens) + 1
+            and [t.text for t in tokens[index + 2 : index + 5 : 2]] == ["{", "}"]
+            and tokens[index + 3].kind == "letter"
+        ):  # \partial \hat{y}
+            name = tokens[index + 3].text + _ACCENTS[token.text[1:]]
+            index += 3
         else:
             return None
         index += 2

@@ -45,9 +45,20 @@ class Segment:
     prose: str  # the text between the previous segment and this one
 
 
+_GITHUB_MATH = re.compile(r"^```math[ \t]*\n(.*?)^```[ \t]*$|\$`([^`\n]+)`\$", re.DOTALL | re.MULTILINE)
+
+
 def blank_code(text: str) -> str:
-    """Markdown code (fenced blocks, `inline`) blanked out, line structure kept."""
+    """Markdown code (fenced blocks, `inline`) blanked out, line structure kept. GitHub's math
+    (a ```` ```math ```` block, ``$`…`$`` inline) is math, written as ``$$…$$`` and ``$…$``."""
+    text = _GITHUB_MATH.sub(_github_math, text)
     return _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _github_math(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return f"$$\n{match.group(1)}$$"
+    return f"${match.group(2)}$"
 
 
 def math_segments(text: str) -> list[Segment]:
