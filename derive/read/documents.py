@@ -374,8 +374,17 @@ def _is_text_condition(text: str) -> bool:
 _TEXT_DERIVATIVE = re.compile(r"d/d([A-Za-z])\s*\(")
 
 
-def _parse_text(formula: str, functions: dict[str, tuple[sp.Symbol, ...]]) -> sp.Basic:
-    """The math dialect, plus d/dx(…): rewritten to a marker function of the same length."""
+_X = sp.Symbol("x")
+_TEXT_PRIME = re.compile(r"\b([A-Za-z]\w*)('+)")
+
+
+def _parse_text(
+    formula: str, functions: dict[str, tuple[sp.Symbol, ...]], variable: sp.Symbol = _X
+) -> sp.Basic:
+    """The math dialect, plus d/dx(…) and y': rewritten to a marker function d/dx."""
+    formula = _TEXT_PRIME.sub(
+        lambda m: f"d/d{variable.name}(" * len(m.group(2)) + m.group(1) + ")" * len(m.group(2)), formula
+    )
     marked = _TEXT_DERIVATIVE.sub(lambda m: f"dd_{m.group(1)}(", formula)
     names = frozenset(functions) | {f"dd_{m.group(1)}" for m in _TEXT_DERIVATIVE.finditer(formula)}
     expr = parse(marked, "math", names)
@@ -425,7 +434,7 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
     def read(formula: str, line: int) -> sp.Basic:
         try:
             if fmt == "text":
-                expr = _parse_text(formula, functions)
+                expr = _parse_text(formula, functions, variable)
             else:
                 expr = parse_latex(formula, functions, variable)
         except ParseError as exc:

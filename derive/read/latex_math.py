@@ -116,7 +116,9 @@ KNOWN_FUNCTIONS = frozenset(_FUNCTIONS) | frozenset(_PRINTED_AS_LETTER)
 INDEX_LETTERS = frozenset("ijklm")
 SIZE = sp.Symbol("n", integer=True, positive=True)  # the upper bound of \sum_k when none is written
 _ACCENTS = {"hat": "hat", "bar": "bar", "tilde": "tilde", "overline": "bar", "widehat": "hat", "dot": "dot"}
-_WRAPPERS = frozenset(r"\mathbf \boldsymbol \bm \vec \mathit \mathnormal \pmb".split())
+_WRAPPERS = frozenset(
+    r"\mathbf \boldsymbol \bm \vec \mathit \mathnormal \pmb \mathcal \mathscr \mathfrak \mathsf".split()
+)
 
 
 @dataclass(frozen=True)
@@ -986,8 +988,12 @@ class _LatexParser:
                 application = self.applied(name, args)
         elif name in self.functions or (primes and name in FUNCTION_LETTERS):
             application = self.applied(name, None)
-        elif primes:  # y' on a name: y depends on the variable
-            application = sp.Function(name)(self.variable)
+        elif primes:  # y' on a name the document defines (y = x^2): dy/dx, or y'(2) at a point
+            derivative = sp.Derivative(sp.Symbol(name), (self.variable, primes))
+            if self.at("(") and self.peek().kind == "number":
+                (point,) = self.arguments() or [None]
+                return sp.Subs(derivative, self.variable, point)
+            return derivative
         if evaluated_at is not None:
             u = sp.Dummy("u")
             value = sp.Subs(sp.Derivative(sp.Function(name)(u), (u, primes)), u, evaluated_at)
