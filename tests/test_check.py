@@ -209,6 +209,13 @@ sigma = sp.Function("sigma")
         (r"\delta_{ij}", sp.KroneckerDelta(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True))),
         (r"\mathbb{1}_{i=j}", sp.KroneckerDelta(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True))),
         (r"\mathbf{w} \cdot \boldsymbol{x}", sp.Symbol("w") * x),
+        (r"D_x x^2", sp.Derivative(x**2, x)),
+        (
+            r"\lim_{h \to 0} \frac{\sin h}{h}",
+            sp.Limit(sp.sin(sp.Symbol("h")) / sp.Symbol("h"), sp.Symbol("h"), 0, "+-"),
+        ),
+        (r"\sin 2\theta", sp.sin(2 * sp.Symbol("theta"))),
+        (r"y'(2)", sp.Subs(sp.Derivative(y, x), x, 2)),
     ],
 )
 def test_published_notation(latex: str, expected: sp.Basic) -> None:
@@ -230,6 +237,8 @@ def test_sums_and_indices() -> None:
     assert parse_latex(r"\sum_{k=1}^{n} e^{z_k}") == sp.Sum(sp.exp(z_[k]), (k, 1, n))
     assert parse_latex(r"\sum_k e^{z_k}") == sp.Sum(sp.exp(z_[k]), (k, 1, n))
     assert parse_latex(r"\prod_{k=1}^{3} k") == sp.Product(k, (k, 1, 3))
+    j = sp.Symbol("j", integer=True)
+    assert parse_latex(r"\sum e^{z_j}") == sp.Sum(sp.exp(z_[j]), (j, 1, n))
     assert (
         parse_latex(r"x_{ij}")
         == sp.IndexedBase("x")[sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)]

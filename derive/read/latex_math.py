@@ -436,6 +436,8 @@ class _LatexParser:
             self.advance()
             if token.text == "d" and self.leibniz_inline():
                 return self.leibniz_inline_value
+            if token.text == "D" and self.at("_") and "D" not in self.functions:
+                return self.operator_derivative(token)  # D_x f
             return self.name(token.text, token)
         if token.kind == "word":
             self.advance()
@@ -499,6 +501,8 @@ class _LatexParser:
             return self.big_operator(token, sp.Sum if name == "sum" else sp.Product)
         if name == "partial":
             return self.partial_slash(token)
+        if name == "lim":
+            return self.limit(token)
         if name == "nabla":
             return self.operator_derivative(token)
         if name == "pi":
@@ -755,7 +759,7 @@ class _LatexParser:
     def big_operator(self, token: _Token, kind: type) -> sp.Basic:
         """``\\sum_{k=1}^{n} a_k``, ``\\sum_k a_k`` (k from 1 to n), ``\\sum_{k \\neq i}``."""
         if not self.at("_"):
-            raise self.error(f"{token.text} needs its index as a subscript", token)
+            return self.unmarked_big_operator(token, kind)
         self.advance()
         self.nested()
         excluded = None
@@ -795,6 +799,35 @@ class _LatexParser:
             return kind(summand, (index, lower, upper))
         except (TypeError, ValueError) as exc:
             raise self.error(f"cannot read this {token.text[1:]} ({exc})", token) from None
+
+    def unmarked_big_operator(self, token: _Token, kind: type) -> sp.Basic:
+        """``\\sum e^{x_j}``: the index is the one index the summand carries (1 to n)."""
+        self.nested()
+        summand = self.term()
+        self.depth -= 1
+        indices = {i for node in summand.atoms(sp.Indexed) for i in node.indices if isinstance(i, sp.Symbol)}
+        if len(indices) != 1:
+            raise self.error(f"{token.text} without its index, and the summand does not show it", token)
+        (index,) = indices
+        return kind(summand, (index, 1, SIZE))
+
+    def limit(self, token: _Token) -> sp.Basic:
+        """``\\lim_{h \\to 0} …``: SymPy's ``Limit``, unevaluated."""
+        self.expect("_")
+        self.expect("{")
+        variable = self.advance()
+        if variable.kind != "letter":
+            raise ParseError("expected the limit's variable", self.text, variable.column)
+        self.skip_ignored()
+        if not self.at(r"\to", r"\rightarrow"):
+            raise self.error("expected \\to in the limit's subscript")
+        self.advance()
+        point = self.sum()
+        self.expect("}")
+        self.nested()
+        body = self.term()
+        self.depth -= 1
+        return sp.Limit(body, sp.Symbol(variable.text), point, dir="+-")
 
     def kronecker(self, token: _Token) -> sp.Basic:
         """``\\delta_{ij}``, ``\\delta_{i,j}``."""
