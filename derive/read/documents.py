@@ -416,6 +416,11 @@ def _function_lhs(lhs: str) -> tuple[str, tuple[sp.Symbol, ...]] | None:
 
 _PRIMED = re.compile(r"([A-Za-z])\s*'")
 _LEIBNIZ_NAME = re.compile(r"\\frac\s*\{\s*d\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}\s*\{\s*d\s*([A-Za-z])")
+# σ squared, or compared with a number, is a scale (a standard deviation), not a function
+_SCALAR = {
+    name: re.compile(rf"\\{name}\s*(?:\^\s*\{{?\s*2\s*\}}?(?!\s*(?:\\left\s*)?\()|>|\\geq|\\neq)")
+    for name in ("sigma", "phi", "varphi")
+}
 _APPLIED_GREEK = re.compile(r"\\(sigma|phi|varphi)\s*(?:\\left\s*)?\(")
 _VARIABLE = re.compile(
     r"\\frac\s*\{\s*(?:d|\\partial)[^{}]*\}\s*\{\s*(?:d|\\partial)\s*([A-Za-z])\s*(?:\^\{?\d\}?)?\s*\}|d/d([A-Za-z])"
@@ -430,13 +435,18 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
     everything = " ".join(f"{c.lhs} {c.rhs}" for c in claims)
     variable = _guess_variable(everything, claims)
     functions = _functions(claims, everything, variable, given, document.sigmoid_named)
+    scalars = frozenset(
+        name
+        for name in ("sigma", "phi", "varphi")
+        if name not in functions and _SCALAR[name].search(everything)
+    )
 
     def read(formula: str, line: int) -> sp.Basic:
         try:
             if fmt == "text":
                 expr = _parse_text(formula, functions, variable)
             else:
-                expr = parse_latex(formula, functions, variable)
+                expr = parse_latex(formula, functions, variable, scalars)
         except ParseError as exc:
             column = f", column {exc.column}" if exc.column else ""
             raise DeriveError(f"line {line}{column}: {exc.message} in {formula!r}") from None
@@ -568,7 +578,8 @@ def _functions(
             if found and found[0] not in KNOWN_FUNCTIONS and found[0] not in functions:
                 functions[found[0]] = found[1]
     for match in _APPLIED_GREEK.finditer(everything):
-        functions.setdefault(match.group(1), (variable,))
+        if not _SCALAR[match.group(1)].search(everything):
+            functions.setdefault(match.group(1), (variable,))
     if sigmoid and re.search(r"\\sigma(?![A-Za-z])", everything):
         functions.setdefault("sigma", (variable,))
     defined_names = {

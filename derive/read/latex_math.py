@@ -206,8 +206,16 @@ def _tokenize(text: str) -> list[_Token]:
 
 
 class _LatexParser:
-    def __init__(self, text: str, functions: dict[str, tuple[sp.Symbol, ...]], variable: sp.Symbol) -> None:
+    def __init__(
+        self,
+        text: str,
+        functions: dict[str, tuple[sp.Symbol, ...]],
+        variable: sp.Symbol,
+        scalars: frozenset[str] = frozenset(),
+    ) -> None:
         self.text = text
+        self.scalars = scalars
+        self.function_letters = FUNCTION_LETTERS - scalars
         self.tokens = _tokenize(text)
         self.index = 0
         self.depth = 0
@@ -683,10 +691,10 @@ class _LatexParser:
             self.depth -= 1
             return self.derivative(operand, symbols)
         text = " ".join(t.text for t in quantity)
-        target = _LatexParser(text, self.functions, self.variable).parse()
+        target = _LatexParser(text, self.functions, self.variable, self.scalars).parse()
         if (
             isinstance(target, sp.Symbol)
-            and target.name in FUNCTION_LETTERS
+            and target.name in self.function_letters
             and target.name not in self.functions
         ):
             target = self.applied(target.name, [v for v, _ in symbols])
@@ -723,7 +731,7 @@ class _LatexParser:
         variable = self.advance().text
         if quantity:
             text = " ".join(t.text for t in quantity)
-            target = _LatexParser(text, self.functions, self.variable).parse()
+            target = _LatexParser(text, self.functions, self.variable, self.scalars).parse()
         else:
             self.nested()
             target = self.term(stop_at_times=True)
@@ -993,7 +1001,7 @@ class _LatexParser:
             if primes:
                 return sp.Derivative(value, (self.variable, primes))
             return value
-        is_function = name in self.functions or name in FUNCTION_LETTERS
+        is_function = name in self.functions or name in self.function_letters
         self.skip_ignored()
         exponent = None
         if is_function and self.at("^"):  # f^{2}(x), as SymPy prints f(x)**2
@@ -1019,7 +1027,7 @@ class _LatexParser:
                 evaluated_at = args[0]  # f'(g(x)): f' at g(x)
             else:
                 application = self.applied(name, args)
-        elif name in self.functions or (primes and name in FUNCTION_LETTERS):
+        elif name in self.functions or (primes and name in self.function_letters):
             application = self.applied(name, None)
         elif primes:  # y' on a name the document defines (y = x^2): dy/dx, or y'(2) at a point
             derivative = sp.Derivative(sp.Symbol(name), (self.variable, primes))
@@ -1148,13 +1156,17 @@ def _leibniz_variables(tokens: list[_Token], d: str, text: str) -> list[tuple[st
 
 
 def parse_latex(
-    text: str, functions: dict[str, tuple[sp.Symbol, ...]] | None = None, variable: sp.Symbol | None = None
+    text: str,
+    functions: dict[str, tuple[sp.Symbol, ...]] | None = None,
+    variable: sp.Symbol | None = None,
+    scalars: frozenset[str] = frozenset(),
 ) -> sp.Basic:
     """Read one LaTeX formula as a SymPy expression (or a relation, ``x > 0``); raises
-    :class:`ParseError` with the column where reading stopped."""
+    :class:`ParseError` with the column where reading stopped. Names in ``scalars`` (σ as a
+    standard deviation) are never read as functions."""
     if len(text) > 20_000:
         raise ParseError("formula longer than 20,000 characters")
-    parser = _LatexParser(normalise(text), functions or {}, variable or sp.Symbol("x"))
+    parser = _LatexParser(normalise(text), functions or {}, variable or sp.Symbol("x"), scalars)
     with recursion_room(MAX_DEPTH):
         try:
             return parser.parse()
