@@ -257,6 +257,7 @@ def _segment_claims(body: str, first_line: int, rule: str) -> list[_Claim]:
 
 
 _AMPERSAND = re.compile("&")
+_TRAILING = re.compile(r"(?<!\\)[.,;:]+\s*$")
 _CONDITIONAL = re.compile(r"\\(?:neq|leq|geq|lt|gt)(?![A-Za-z])|[<>]|!=")
 
 
@@ -266,7 +267,8 @@ def _row_claims(row: str, line: int, rule: str) -> list[_Claim]:
     claims: list[_Claim] = []
     in_row: list[_Claim] = []  # the claims of the current stretch, which a condition applies to
     for piece in found:
-        text = " ".join(p for p, _ in seg.split_top(piece.text, _AMPERSAND)).strip().rstrip(".,;:").strip()
+        text = " ".join(p for p, _ in seg.split_top(piece.text, _AMPERSAND)).strip()
+        text = _TRAILING.sub("", text).strip()  # the sentence's full stop, not a \; space
         wrapped = re.fullmatch(r"(?:\\left)?\(\s*(.*?)\s*(?:\\right)?\)", text)
         if piece.before == "condition" or (
             in_row and (_is_condition(text) or (wrapped and _is_condition(wrapped.group(1))))

@@ -299,6 +299,11 @@ class _LatexParser:
         result = self.term() if not self.at("+", "-") else sp.Integer(0)
         while True:
             self.skip_ignored()
+            if (
+                self.at("|") and self.peek().text == "_" and self.tokens[self.index - 1].text != r"\right"
+            ):  # F \Big|_{x=1}: F evaluated at x = 1 (\left. F \right|_{x=1} is read as a whole)
+                self.advance()
+                return self.evaluated(result)
             if not self.at("+", "-"):
                 return result
             op = self.advance().text
@@ -563,6 +568,16 @@ class _LatexParser:
             self.expect("}")
         else:
             point = self.relation()
+        self.expect("}")
+        if not isinstance(point, sp.Eq) or not isinstance(point.lhs, sp.Symbol):
+            raise self.error("expected name=value after the evaluation bar")
+        return sp.Subs(inner, point.lhs, point.rhs)
+
+    def evaluated(self, inner: sp.Basic) -> sp.Basic:
+        """The bar's subscript ``_{x=1}`` after ``F \\Big|``: F with x set to 1."""
+        self.expect("_")
+        self.expect("{")
+        point = self.relation()
         self.expect("}")
         if not isinstance(point, sp.Eq) or not isinstance(point.lhs, sp.Symbol):
             raise self.error("expected name=value after the evaluation bar")
