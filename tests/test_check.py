@@ -505,3 +505,11 @@ def test_mutated_documents_never_raise_and_exit_within_the_contract(case: tuple[
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             code = main(["check", str(path)])
     assert code in (0, 1, 2, 3)
+
+
+def test_a_left_side_alone_on_its_row_starts_the_chain_below() -> None:
+    text = (
+        "\\begin{align*}\n\\frac{d}{dx}\\left(x^2 + 1\\right)^3 \\\\\n"
+        "&= 3\\left(x^2+1\\right)^2 \\cdot 2x \\\\\n&= 6x\\left(x^2+1\\right)^3\n\\end{align*}\n"
+    )
+    assert _statuses(text, "latex") == [(3, "symbolic"), (4, "failed")]

@@ -102,10 +102,14 @@ def rows(body: str, first_line: int) -> list[Row]:
         stripped = text.replace("&", " ").strip()
         if not stripped:
             continue
+        lone_left_side = bool(result) and stripped.startswith("=") and not _has_relation(result[-1].text)
         if result and (
-            _ends_open(result[-1].text) or (_starts_with_operator(stripped) and not _has_relation(text))
+            lone_left_side
+            or _ends_open(result[-1].text)
+            or (_starts_with_operator(stripped) and not _has_relation(text))
         ):
-            result[-1] = Row(f"{result[-1].text} {text}", result[-1].line)
+            # the claim is made where its '=' stands when the left side stood alone above it
+            result[-1] = Row(f"{result[-1].text} {text}", line if lone_left_side else result[-1].line)
             continue
         result.append(Row(text, line))
     return result
