@@ -77,13 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         "2 when the file (or a step in it) cannot be read.",
     )
     check.add_argument(
-        "file", metavar="FILE", help="a .tex, .md, .txt or .json file, or - for standard input"
+        "file", metavar="FILE", help="a .tex, .md, .txt, .ipynb or .json file, or - for standard input"
     )
     check.add_argument(
         "--from",
         dest="source_format",
-        choices=("latex", "markdown", "text", "json"),
-        help="the input format (default: from the extension)",
+        choices=("latex", "markdown", "text", "json", "notebook"),
+        help="the input format (default: from the extension; .ipynb is a notebook)",
     )
     check.add_argument(
         "--define",

@@ -513,3 +513,18 @@ def test_a_left_side_alone_on_its_row_starts_the_chain_below() -> None:
         "&= 3\\left(x^2+1\\right)^2 \\cdot 2x \\\\\n&= 6x\\left(x^2+1\\right)^3\n\\end{align*}\n"
     )
     assert _statuses(text, "latex") == [(3, "symbolic"), (4, "failed")]
+
+
+def test_a_notebooks_markdown_cells_are_read_with_the_files_line_numbers(tmp_path: Path) -> None:
+    import json
+
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["Let $u = x^2$.\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["y = 1  # $y = 3$\n"]},
+        {"cell_type": "markdown", "metadata": {}, "source": ["$$\\frac{d}{dx}\\sin u = 2x\\cos(x^2)$$"]},
+    ]
+    path = _write(tmp_path / "n.ipynb", json.dumps({"cells": cells, "nbformat": 4}, indent=1))
+    checked = check(path)
+    (step,) = checked.steps
+    assert step.verdict.status == "symbolic"
+    assert '"$$\\\\frac{d}{dx}' in path.read_text().split("\n")[step.line - 1]

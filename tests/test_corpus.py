@@ -20,7 +20,7 @@ from derive.read.documents import check
 from .conftest import ROOT
 
 CORPUS = ROOT / "tests" / "corpus"
-DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".tex", ".txt"))
+DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".tex", ".txt", ".ipynb"))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ remembers its line.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -31,8 +32,15 @@ from ..parse import parse
 from . import segments as seg
 from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normalise, parse_latex
 
-FORMATS = ("latex", "markdown", "text", "json")
-_EXTENSIONS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".json": "json"}
+FORMATS = ("latex", "markdown", "text", "json", "notebook")
+_EXTENSIONS = {
+    ".tex": "latex",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".json": "json",
+    ".ipynb": "notebook",
+}
 _DEFINING = re.compile(
     r"\b(let|where|define|defining|with|set|setting|denote|so|and|given|here|put|definition"
     r"|defined as|defined by|assuming|assume|since|if)\s*[:,]?\s*$",
@@ -118,6 +126,8 @@ def load(
         known = {d.lhs for d in derivation.definitions}
         extra = tuple(d for d in given if d.lhs not in known)
         return replace(derivation, definitions=derivation.definitions + extra)
+    if fmt == "notebook":
+        text, fmt = notebook_markdown(text), "markdown"
     document = _text_claims(text) if fmt == "text" else _tex_claims(text, markdown=fmt == "markdown")
     if not document.claims:
         raise DeriveError(f"no equations found in {name}")
@@ -148,6 +158,38 @@ def parse_definition(text: str) -> Definition:
         return Definition(sp.Symbol(name), rhs)
     symbols = [sp.Symbol(p.strip()) for p in parameters.split(",")]
     return Definition(sp.Function(name)(*symbols), rhs)
+
+
+def notebook_markdown(text: str) -> str:
+    """The Markdown cells of a Jupyter notebook, each line at the line where it stands in the
+    ``.ipynb`` file (so reported lines point into the file), everything else blank."""
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DeriveError(f"not a notebook: {exc.msg} at line {exc.lineno}") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise DeriveError("not a notebook: no list of cells")
+    physical = text.split("\n")
+    lines = [""] * len(physical)
+    cursor = 0
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", [])
+        parts = source.splitlines(keepends=True) if isinstance(source, str) else source
+        for part in parts:
+            if not isinstance(part, str):
+                continue
+            encoded = json.dumps(part, ensure_ascii=False)
+            found = next((n for n in range(cursor, len(physical)) if encoded in physical[n]), None)
+            if found is None:  # a notebook written on one line: keep the order, lose the lines
+                lines.append(part.rstrip("\n"))
+                continue
+            lines[found] = part.rstrip("\n")
+            cursor = found + 1
+        lines.append("")  # a cell ends a paragraph
+    return "\n".join(lines)
 
 
 def _source(source: str | Path, format: str | None) -> tuple[str, str, str]:
