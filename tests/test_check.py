@@ -217,6 +217,8 @@ sigma = sp.Function("sigma")
         (r"\sin 2\theta", sp.sin(2 * sp.Symbol("theta"))),
         (r"y'(2)", sp.Subs(sp.Derivative(y, x), x, 2)),
         (r"x^2 \Big|_{x=3}", sp.Subs(x**2, x, 3)),
+        (r"\boxed{x^2} + {\color{red} x}", x**2 + x),
+        (r"\underbrace{x \cdot x}_{\text{product}} + \operatorname{sgn}(x)", x**2 + sp.sign(x)),
         (r"\left. x^2 \right|_{x=3}", sp.Subs(x**2, x, 3)),
     ],
 )

@@ -110,6 +110,7 @@ _WORDS: dict[str, Callable[..., sp.Basic]] = {
     "arctan": sp.atan,
     "arcsin": sp.asin,
     "arccos": sp.acos,
+    "sgn": sp.sign,
 }
 _FUNCTIONS.update(_WORDS)
 KNOWN_FUNCTIONS = frozenset(_FUNCTIONS) | frozenset(_PRINTED_AS_LETTER)
@@ -139,6 +140,14 @@ _NORMAL = [
         "d",
     ),
     (re.compile(r"\\(?:[tdc]frac)(?![A-Za-z])"), r"\\frac"),
+    # emphasis that does not change the mathematics: \color{red}, \boxed{…}, \underbrace{…}_{why}
+    (
+        re.compile(
+            r"\\color\s*\{[A-Za-z!0-9]*\}|\\textcolor\s*\{[A-Za-z!0-9]*\}|\\(?:boxed|cancelto\{[^{}]*\})(?![A-Za-z])"
+        ),
+        "",
+    ),
+    (re.compile(r"\\(?:underbrace|overbrace)(?![A-Za-z])"), r"\\annotated"),
     (re.compile(r"\\(?:ne|neq)(?![A-Za-z])"), r"\\neq"),
     (re.compile(r"\\(?:leq|le|leqslant)(?![A-Za-z])"), r"\\leq"),
     (re.compile(r"\\(?:geq|ge|geqslant)(?![A-Za-z])"), r"\\geq"),
@@ -508,6 +517,16 @@ class _LatexParser:
                 self.expect("}")
                 return inner
             return self.primary()
+        if name == "annotated":  # \underbrace{X}_{note}: X; the note is prose
+            value = self.group()
+            self.skip_ignored()
+            if self.at("_", "^"):
+                self.advance()
+                if self.at("{"):
+                    self.raw_group()
+                else:
+                    self.advance()
+            return value
         if name == "mathbb":
             return self.indicator(token)
         if name in ("sum", "prod"):

@@ -83,6 +83,8 @@ def prose_outside_math(text: str) -> str:
 
 @dataclass(frozen=True)
 class Row:
+    """One row of a segment (rows joined where a formula continues) and the line it starts on."""
+
     text: str
     line: int
 
