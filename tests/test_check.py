@@ -530,3 +530,16 @@ def test_a_notebooks_markdown_cells_are_read_with_the_files_line_numbers(tmp_pat
     (step,) = checked.steps
     assert step.verdict.status == "symbolic"
     assert '"$$\\\\frac{d}{dx}' in path.read_text().split("\n")[step.line - 1]
+
+
+def test_a_chain_goes_on_from_a_left_side_that_was_read() -> None:
+    text = "$$\\begin{aligned} x^2 + 2x &= \\foo{x} \\\\ &= x(x + 2) \\end{aligned}$$"
+    checked = check(text, "markdown")
+    assert [bool(s.unreadable) for s in checked.steps] == [True, False]
+    assert checked.steps[1].verdict.ok
+
+
+def test_the_added_result_survives_json() -> None:
+    checked = check("$$ \\frac{d}{dx} x^2 = 2x $$", "markdown")
+    assert checked.result_is_added
+    assert Derivation.from_json(checked.to_json()).result_is_added

@@ -529,9 +529,10 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             )
             previous_lhs = None
             continue
+        left_read: sp.Basic | None = None
         try:
             if claim.lhs:
-                lhs = read(claim.lhs, claim.line)
+                lhs = left_read = read(claim.lhs, claim.line)
             elif previous_lhs is not None:
                 lhs = previous_lhs
             else:
@@ -541,7 +542,8 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         except DeriveError as exc:
             steps.append(_unreadable(claim, str(exc)))
             if claim.lhs:
-                previous_lhs = None  # a chain resumes only from a row that was read
+                # the rows below continue this left side if it was read, never an older one
+                previous_lhs = left_read
             continue
         names = {_symbol_name(s) for s in (lhs.free_symbols | rhs.free_symbols)} | {
             f.func.__name__ for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))
