@@ -46,7 +46,7 @@ _DEFINING = re.compile(
     r"|defined as|defined by|assuming|assume|since|if)\s*[:,]?\s*$",
     re.I,
 )
-_ASSUMING = re.compile(r"\b(with|given|assuming|assume|since|if)\s*[:,]?\s*$", re.I)
+_ASSUMING = re.compile(r"\b(with|given|assuming|assume|if)\s*[:,]?\s*$", re.I)
 _POINT = re.compile(r"\b(at|where|when|for|with|if|setting|evaluated at|plug in|put)\s*[:,]?\s*$", re.I)
 _DEFINITION_RELATIONS = (
     ":=",
