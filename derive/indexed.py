@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .model import Definition
+
 SIZES = (1, 2, 3, 4)
 MAX_INSTANCES = 400  # more than this (five free indices, say) is refused, not enumerated
 
@@ -82,12 +84,26 @@ def free_indices(*exprs: sp.Basic | None, sizes: Iterable[sp.Symbol] = ()) -> li
     return sorted(found - excluded, key=lambda s: s.name)
 
 
-def concrete(expr: sp.Basic, substitution: Iterable[tuple[sp.Symbol, int]]) -> sp.Basic:
-    """``expr`` with the size and indices put in, sums written out and ``z[2]`` as ``z_2``.
+def indexed_functions(definitions: Iterable[Definition]) -> frozenset[str]:
+    """Names defined as functions of indices (``a(j)`` for ``a_j = …``): their values at index
+    values are the names ``a_1``, ``a_2``, … of an instance."""
+    return frozenset(
+        d.lhs.func.__name__
+        for d in definitions
+        if isinstance(d.lhs, AppliedUndef) and all(a.is_integer for a in d.lhs.args)
+    )
+
+
+def concrete(
+    expr: sp.Basic, substitution: Iterable[tuple[sp.Symbol, int]], functions: Iterable[str] = ()
+) -> sp.Basic:
+    """``expr`` with the size and indices put in, sums written out and ``z[2]`` as ``z_2``;
+    the functions named in ``functions`` at index values become names too (``a(2)`` → ``a_2``).
 
     Derivatives are kept (unevaluated) but now taken by plain symbols, so the verifier can
     evaluate them as it does any other derivative.
     """
+    functions = frozenset(functions)
     values = {symbol: sp.Integer(value) for symbol, value in substitution}
     result = expr.xreplace(values)
     # finite sums and products, innermost first, without evaluating what is inside them
@@ -105,6 +121,13 @@ def concrete(expr: sp.Basic, substitution: Iterable[tuple[sp.Symbol, int]]) -> s
         for node in result.atoms(sp.Indexed)
         if all(i.is_Integer for i in node.indices)
     }
+    elements.update(
+        {
+            node: sp.Symbol(f"{node.func.__name__}_{''.join(str(a) for a in node.args)}")
+            for node in result.atoms(AppliedUndef)
+            if node.func.__name__ in functions and all(a.is_Integer for a in node.args)
+        }
+    )
     return result.xreplace(elements)
 
 
@@ -114,6 +137,7 @@ def instances(
     condition: sp.Basic | None = None,
     sizes: Iterable[int] = SIZES,
     context: Iterable[sp.Basic] = (),
+    definitions: Iterable[Definition] = (),
 ) -> list[Instance]:
     """The concrete cases of the claim ``lhs = rhs`` (made only where ``condition`` holds).
 
@@ -124,7 +148,9 @@ def instances(
     free index has one instance, itself made concrete. Raises ``ValueError`` when there
     would be more than :data:`MAX_INSTANCES` cases.
     """
-    context = tuple(context)
+    definitions = tuple(definitions)
+    context = (*context, *(d.rhs for d in definitions))
+    functions = indexed_functions(definitions)
     size_symbols = sizes_of(lhs, rhs, condition, *context)
     indices = free_indices(lhs, rhs, condition, sizes=size_symbols)
     sizes = tuple(sizes) if (size_symbols or indices) else (0,)
@@ -141,6 +167,38 @@ def instances(
                 raise ValueError(f"more than {MAX_INSTANCES} cases: too many free indices to instantiate")
             description = ", ".join(f"{s} = {v}" for s, v in substitution)
             found.append(
-                Instance(concrete(lhs, substitution), concrete(rhs, substitution), substitution, description)
+                Instance(
+                    concrete(lhs, substitution, functions),
+                    concrete(rhs, substitution, functions),
+                    substitution,
+                    description,
+                )
             )
     return found
+
+
+def concrete_definitions(definitions: Iterable[Definition], instance: Instance) -> tuple[Definition, ...]:
+    """The definitions as they are in ``instance``: sizes put in, sums written out, ``z[k]`` as
+    ``z_k``. A function of indices (``a(j) := e^{z_j}/Σ_k e^{z_k}``) becomes one name per index
+    value of the instance's size (``a_1 := e^{z_1}/(e^{z_1} + e^{z_2})``, ``a_2 := …`` at n = 2),
+    the names its claims are written in."""
+    definitions = tuple(definitions)
+    functions = indexed_functions(definitions)
+    size = max((v for _, v in instance.substitution), default=0)
+    made = []
+    for definition in definitions:
+        if isinstance(definition.lhs, AppliedUndef) and definition.lhs.func.__name__ in functions:
+            parameters = definition.lhs.args
+            for values in itertools.product(range(1, size + 1), repeat=len(parameters)):
+                substitution = [*instance.substitution, *zip(parameters, values, strict=True)]
+                name = sp.Symbol(f"{definition.lhs.func.__name__}_{''.join(str(v) for v in values)}")
+                made.append(
+                    Definition(name, concrete(definition.rhs, substitution, functions), definition.why)
+                )
+            continue
+        made.append(
+            Definition(
+                definition.lhs, concrete(definition.rhs, instance.substitution, functions), definition.why
+            )
+        )
+    return tuple(made)

@@ -105,3 +105,30 @@ def test_too_many_free_indices_are_refused() -> None:
     many = sp.Add(*(sp.Symbol(c, integer=True) for c in "ijklm"))
     with pytest.raises(ValueError, match="cases"):
         instances(many, many)
+
+
+def test_each_instance_is_an_equation_the_verifier_can_decide() -> None:
+    from derive.indexed import concrete_definitions
+    from derive.verify import check_equation
+
+    document = load(
+        "Softmax: $s_i = \\frac{e^{x_i}}{\\sum_k e^{x_k}}$.\n\n"
+        "$$\\frac{\\partial s_i}{\\partial x_j} = s_i(\\delta_{ij} - s_j)$$\n\n"
+        "$$\\frac{\\partial s_i}{\\partial x_j} = s_i s_j \\quad \\text{if } i \\neq j$$\n",
+        "markdown",
+    )
+    context = [d.rhs for d in document.definitions]
+    verdicts = []
+    for step in document.steps:
+        cases = instances(step.lhs, step.rhs, step.condition, sizes=(1, 2, 3), definitions=document.definitions)
+        verdicts.append(
+            [
+                check_equation(
+                    c.lhs, c.rhs, concrete_definitions(document.definitions, c), document.variable
+                ).status
+                for c in cases
+            ]
+        )
+    right, wrong = verdicts
+    assert set(right) <= {"symbolic", "numeric"}
+    assert set(wrong) == {"failed"}
