@@ -545,3 +545,13 @@ def test_the_added_result_survives_json() -> None:
     checked = check("$$ \\frac{d}{dx} x^2 = 2x $$", "markdown")
     assert checked.result_is_added
     assert Derivation.from_json(checked.to_json()).result_is_added
+
+
+def test_a_name_defined_again_for_a_new_example_is_a_new_name_from_there_on() -> None:
+    text = (
+        "Let $f(x) = x^2$. Then $f'(x) = 2x$ and $f(2) = 4$.\n\n"
+        "Let $f(x) = \\sin x$. Then $f'(x) = \\cos x$.\n"
+    )
+    checked = check(text, "markdown")
+    assert [str(d.lhs) for d in checked.definitions] == ["f(x)", "f_2(x)"]
+    assert checked.ok

@@ -117,10 +117,11 @@ def test_each_instance_is_an_equation_the_verifier_can_decide() -> None:
         "$$\\frac{\\partial s_i}{\\partial x_j} = s_i s_j \\quad \\text{if } i \\neq j$$\n",
         "markdown",
     )
-    context = [d.rhs for d in document.definitions]
     verdicts = []
     for step in document.steps:
-        cases = instances(step.lhs, step.rhs, step.condition, sizes=(1, 2, 3), definitions=document.definitions)
+        cases = instances(
+            step.lhs, step.rhs, step.condition, sizes=(1, 2, 3), definitions=document.definitions
+        )
         verdicts.append(
             [
                 check_equation(

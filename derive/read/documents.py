@@ -43,7 +43,7 @@ _EXTENSIONS = {
 }
 _DEFINING = re.compile(
     r"\b(let|where|define|defining|with|set|setting|denote|so|and|given|here|put|definition"
-    r"|defined as|defined by|assuming|assume|since|if)\s*[:,]?\s*$",
+    r"|defined as|defined by|assuming|assume|since|if|for|consider|take|suppose|now)\s*[:,]?\s*$",
     re.I,
 )
 _ASSUMING = re.compile(r"\b(with|given|assuming|assume|if)\s*[:,]?\s*$", re.I)
@@ -100,6 +100,7 @@ class _Claim:
     point: bool = False  # a value given in prose: "at $x = 1$"
     conditions: list[str] = field(default_factory=list)
     breaks: bool = False  # a separator stands before it: it does not continue a chain
+    introduced: str = ""  # the word in the prose that introduced it ("let", "for", …)
 
 
 @dataclass
@@ -252,6 +253,7 @@ def _tex_claims(text: str, markdown: bool) -> _Document:
                     claim.point = True
             elif claims and _DEFINING.search(prose):
                 claims[0].defining = True
+                claims[0].introduced = _DEFINING.search(prose).group(1).lower()
                 if _ASSUMING.search(prose) and not _definable_text(claims[0].lhs):
                     claims[0].point = True  # "with $\sum_k y_k = 1$": a premise, not a claim
         document.claims += claims
@@ -510,6 +512,7 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
     seen: set[str] = set()  # names that have appeared so far
     previous_lhs: sp.Basic | None = None
     relation: sp.Basic | None = None  # x^2 + y^2 = 1, which later claims follow from
+    versions = _Versions()
     implicit = {sp.Function(n)(variable) for n, p in functions.items() if p == ("implicit",)}
     for name in [n for n, p in functions.items() if p == ("implicit",)]:
         functions[name] = (variable,)
@@ -548,6 +551,23 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         names = {_symbol_name(s) for s in (lhs.free_symbols | rhs.free_symbols)} | {
             f.func.__name__ for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))
         }
+        raw_lhs = lhs
+        lhs, rhs = versions.current(lhs) if claim.lhs else lhs, versions.current(rhs)
+        condition = None if condition is None else versions.current(condition)
+        redefined = _defining(lhs, definitions)
+        if (
+            redefined is not None
+            and claim.introduced in _NEW_EXAMPLE
+            and _definable(lhs)
+            and not _is_generic(redefined.rhs, definitions)
+            and not rhs.has(_head(lhs))
+        ):
+            # "Let f(x) = sin x" after "Let f(x) = x^2": a new example, so a new f from here on
+            lhs = versions.new(raw_lhs, definitions)
+            definitions.append(Definition(lhs, rhs, claim.rule))
+            seen |= names
+            previous_lhs = lhs
+            continue
         generic = next((d for d in definitions if d.lhs == lhs and _is_generic(d.rhs, definitions)), None)
         if generic is not None and claim.defining and not rhs.has(lhs):
             # "y = f(u), u = g(x)" states a rule in general; "Put u = 3x^2 + 1" is the example
@@ -675,6 +695,56 @@ def _is_definition(
         return True
     # a name set equal to something where it first appears defines it
     return name not in seen and not rhs.is_number
+
+
+_NEW_EXAMPLE = frozenset("let for consider take suppose put now define defining set setting denote".split())
+
+
+def _definable(lhs: sp.Basic) -> bool:
+    """A name, or a function of names: what a definition can give a value to."""
+    return isinstance(lhs, sp.Symbol) or (
+        isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args)
+    )
+
+
+class _Versions:
+    """Names defined again for a new example (``f``, then ``f_2``): the one meant from here on."""
+
+    def __init__(self) -> None:
+        self.renamed: dict[sp.Basic, sp.Basic] = {}  # the name as written -> its current version
+
+    def current(self, expr: sp.Basic) -> sp.Basic:
+        for old, new in self.renamed.items():
+            expr = expr.xreplace({old: new}) if isinstance(old, sp.Symbol) else expr.replace(old, new)
+        return expr
+
+    def new(self, lhs: sp.Basic, definitions: list[Definition]) -> sp.Basic:
+        """A fresh version of the name ``lhs`` (as written), which later claims will mean."""
+        head = _head(lhs)
+        base = head.name if isinstance(head, sp.Symbol) else head.__name__
+        taken = {str(_head(d.lhs)) for d in definitions}
+        number = 2
+        while f"{base}_{number}" in taken:
+            number += 1
+        if isinstance(lhs, sp.Symbol):
+            fresh: sp.Basic = sp.Symbol(f"{base}_{number}")
+            self.renamed[lhs] = fresh
+            return fresh
+        function = sp.Function(f"{base}_{number}")
+        self.renamed[head] = function
+        return function(*lhs.args)
+
+
+def _head(expr: sp.Basic) -> sp.Basic:
+    """The name of ``u`` or of ``f(x)``."""
+    return expr.func if isinstance(expr, AppliedUndef) else expr
+
+
+def _defining(lhs: sp.Basic, definitions: list[Definition]) -> Definition | None:
+    """The definition of ``lhs``'s name, if it has one."""
+    if not isinstance(lhs, (sp.Symbol, AppliedUndef)):
+        return None
+    return next((d for d in definitions if _head(d.lhs) == _head(lhs)), None)
 
 
 def _is_generic(rhs: sp.Basic, definitions: list[Definition]) -> bool:
