@@ -87,13 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
         "2 when the file (or a step in it) cannot be read, 3 when some step is undecided.",
     )
     check.add_argument(
-        "file", metavar="FILE", help="a .tex, .md, .txt or .json file, or - for standard input"
+        "file", metavar="FILE", help="a .tex, .md, .txt, .ipynb or .json file, or - for standard input"
     )
     check.add_argument(
         "--from",
         dest="source_format",
-        choices=("latex", "markdown", "text", "json"),
-        help="the input format (default: from the extension)",
+        choices=("latex", "markdown", "text", "json", "notebook"),
+        help="the input format (default: from the extension; .ipynb is a notebook)",
+    )
+    check.add_argument(
+        "--define",
+        action="append",
+        metavar="NAME(x)=EXPR",
+        default=[],
+        help='what a name the document leaves open means, e.g. "sigma(x)=1/(1+exp(-x))" (repeatable)',
     )
     _output_options(check)
     properties = commands.add_parser(
@@ -203,7 +210,7 @@ def _show(args: argparse.Namespace) -> int:
         source = sys.stdin.read() if args.file == "-" else Path(args.file)
         if isinstance(source, Path) and not source.is_file():
             raise DeriveError(f"cannot read {args.file}: no such file")
-        derivation = check(source, args.source_format)
+        derivation = check(source, args.source_format, args.define)
     else:
         from .library import get
 

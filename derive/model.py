@@ -199,6 +199,7 @@ class Derivation:
     definitions: tuple[Definition, ...]
     steps: tuple[Step, ...]
     result: Step
+    result_is_added: bool = False  # the result repeats the last step: derive added it, no author claimed it
 
     @property
     def ok(self) -> bool:
@@ -242,7 +243,7 @@ class Derivation:
                 data["condition"] = sstr(s.condition)
             return data
 
-        return {
+        data: dict[str, Any] = {
             "schema": SCHEMA,
             "title": self.title,
             "variable": sstr(self.variable),
@@ -253,6 +254,9 @@ class Derivation:
             "steps": [step(s) for s in self.steps],
             "result": step(self.result),
         }
+        if self.result_is_added:
+            data["result_is_added"] = True
+        return data
 
     def to_json(self) -> str:
         """Serialise to ``derive/1`` JSON text (see the README for the schema)."""
@@ -344,7 +348,8 @@ class Derivation:
             result = replace(steps[-1], rule="result", why="")
         else:
             raise DeriveError("a derivation needs at least one step or a result")
-        return cls(str(data.get("title", "")), variable, tuple(definitions), steps, result)
+        added = data.get("result_is_added") is True and "result" in data
+        return cls(str(data.get("title", "")), variable, tuple(definitions), steps, result, added)
 
     # -- notebooks -----------------------------------------------------------------------------
     def _repr_latex_(self) -> str:

@@ -32,6 +32,8 @@ EXPECTED = {
     "sigmoid-sign-error.tex": 10,
     "lost-chain-factor.md": 7,
     "wrong-product-rule.txt": 4,
+    "logistic-regression.md": None,
+    "tanh-as-sigmoid-slip.md": 5,
 }
 x = sp.Symbol("x")
 
@@ -176,3 +178,380 @@ def test_random_latex_never_raises_anything_but_derive_errors(text: str) -> None
     for document in (f"\\[ {text} \\]", text):
         with contextlib.suppress(DeriveError):
             load(document, "latex")
+
+
+# -- reading published notation ----------------------------------------------------------------------
+z, y = sp.symbols("z y")
+sigma = sp.Function("sigma")
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\frac12 + \frac1x", sp.Rational(1, 2) + 1 / x),
+        (r"{1 \over 1 + e^{-x}}", 1 / (1 + sp.exp(-x))),
+        (r"\dfrac{\mathrm{d}}{\mathrm{d}x} x^2", sp.Derivative(x**2, x)),
+        (r"\frac{{\rm d}}{{\rm d}x} x^2", sp.Derivative(x**2, x)),
+        (r"\frac{\operatorname{d}}{\operatorname{d}x}\left[x^3\right]", sp.Derivative(x**3, x)),
+        (r"{\partial L \over \partial w}", sp.Derivative(sp.Symbol("L"), sp.Symbol("w"))),
+        (r"\partial L/\partial w", sp.Derivative(sp.Symbol("L"), sp.Symbol("w"))),
+        (r"\nabla_w L", sp.Derivative(sp.Symbol("L"), sp.Symbol("w"))),
+        (r"dy/dx", sp.Derivative(y, x)),
+        (r"ln x + sin(x) + exp(2x) + tanh x", sp.log(x) + sp.sin(x) + sp.exp(2 * x) + sp.tanh(x)),
+        (r"\max(0, z) + relu(x)", sp.Max(0, z) + sp.Max(0, x)),
+        (r"softplus(x)", sp.log(1 + sp.exp(x))),
+        (r"\operatorname{sigmoid}(x)", 1 / (1 + sp.exp(-x))),
+        (r"\hat{y} - \bar{x} + \tilde{z}", sp.Symbol("yhat") - sp.Symbol("xbar") + sp.Symbol("ztilde")),
+        (r"z1 + z_1 + z_{1}", 3 * sp.Symbol("z_1")),
+        (r"\mathrm{e}^{x} \biggl( 1 \biggr) \, \! \; \Big(x\Big)", x * sp.exp(x)),
+        (r"y’", sp.Derivative(y, x)),
+        (r"(x^2)'", sp.Derivative(x**2, x)),
+        (r"\left(x^2 + 1\right)'", sp.Derivative(x**2 + 1, x)),
+        (r"y''", sp.Derivative(y, (x, 2))),
+        (r"\delta_{ij}", sp.KroneckerDelta(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True))),
+        (r"\mathbb{1}_{i=j}", sp.KroneckerDelta(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True))),
+        (r"\mathbf{w} \cdot \boldsymbol{x}", sp.Symbol("w") * x),
+        (r"D_x x^2", sp.Derivative(x**2, x)),
+        (
+            r"\lim_{h \to 0} \frac{\sin h}{h}",
+            sp.Limit(sp.sin(sp.Symbol("h")) / sp.Symbol("h"), sp.Symbol("h"), 0, "+-"),
+        ),
+        (r"\sin 2\theta", sp.sin(2 * sp.Symbol("theta"))),
+        (r"y'(2)", sp.Subs(sp.Derivative(y, x), x, 2)),
+        (r"x^2 \Big|_{x=3}", sp.Subs(x**2, x, 3)),
+        (r"\boxed{x^2} + {\color{red} x}", x**2 + x),
+        (r"\underbrace{x \cdot x}_{\text{product}} + \operatorname{sgn}(x)", x**2 + sp.sign(x)),
+        (r"\left. x^2 \right|_{x=3}", sp.Subs(x**2, x, 3)),
+    ],
+)
+def test_published_notation(latex: str, expected: sp.Basic) -> None:
+    assert parse_latex(latex) == expected
+
+
+def test_a_prime_on_a_function_of_a_function_is_the_derivative_at_that_point() -> None:
+    f, g = sp.Function("f"), sp.Function("g")
+    value = parse_latex(r"f'(g(x))")
+    assert isinstance(value, sp.Subs)
+    t = sp.Symbol("t")
+    assert value.replace(f, sp.Lambda(t, t**3)).doit() == 3 * g(x) ** 2
+    assert value.point == (g(x),)
+
+
+def test_sums_and_indices() -> None:
+    k, n = sp.Symbol("k", integer=True), sp.Symbol("n", integer=True, positive=True)
+    z_ = sp.IndexedBase("z")
+    assert parse_latex(r"\sum_{k=1}^{n} e^{z_k}") == sp.Sum(sp.exp(z_[k]), (k, 1, n))
+    assert parse_latex(r"\sum_k e^{z_k}") == sp.Sum(sp.exp(z_[k]), (k, 1, n))
+    assert parse_latex(r"\prod_{k=1}^{3} k") == sp.Product(k, (k, 1, 3))
+    j = sp.Symbol("j", integer=True)
+    assert parse_latex(r"\sum e^{z_j}") == sp.Sum(sp.exp(z_[j]), (j, 1, n))
+    assert (
+        parse_latex(r"x_{ij}")
+        == sp.IndexedBase("x")[sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)]
+    )
+
+
+def test_a_defined_function_at_a_number_is_evaluated_not_multiplied() -> None:
+    functions = {"sigma": (x,)}
+    assert parse_latex(r"\sigma(0)", functions) == sigma(0)
+    assert parse_latex(r"\sigma(1 - \sigma)", functions) == sigma(x) * (1 - sigma(x))
+    text = r"Let $\sigma(x) = \frac{1}{1+e^{-x}}$. $$\sigma(0) = \frac12$$ $$\sigma(0) = 0$$"
+    checked = check(text, "markdown")
+    assert [s.verdict.status for s in checked.steps] == ["symbolic", "failed"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"2^{10^{10}}",
+        r"(10^{7})!",
+        r"\Gamma\left(10^{9}\right)",
+        r"x^{a=b}",
+        r"\frac{d^{x}}{dx} x",
+        r"\frac{d}{dx_} x",
+        r"\frac{d^2}{dx} x",
+        r"\sin^{10^{10}}(2)",
+        r"\sum_{1} x",
+        r"\frac{\partial}{\partial 2} x",
+    ],
+)
+def test_hostile_formulas_are_refused_at_once(text: str) -> None:
+    with pytest.raises(DeriveError):
+        parse_latex(text)
+
+
+def test_hostile_formulas_in_a_document_are_not_read_with_line_and_column() -> None:
+    document = "$$ a = 2^{10^{10}} $$\n\n$$ \\frac{d}{dx} x^{a=b} = 1 $$\n\n$$ \\frac{d}{dx} x^2 = 2x $$\n"
+    checked = check(document, "markdown")
+    assert [s.line for s in checked.steps if s.unreadable] == [1, 3]
+    assert all("column" in s.unreadable for s in checked.steps if s.unreadable)
+    assert checked.steps[-1].verdict.status == "symbolic"
+
+
+def _statuses(text: str, fmt: str = "markdown") -> list[tuple[int | None, str]]:
+    return [(s.line, str(s.verdict.status)) for s in check(text, fmt).steps]
+
+
+def test_inline_math_in_prose_is_read_and_non_claims_are_skipped() -> None:
+    text = (
+        "The derivative of $\\Phi(\\cdot)$ at $x$ is known.\n"
+        "We have \\(\\frac{d}{dx} x^3 = 3x^2\\) and $\\frac{d}{dx}\\sin x = \\cos x$,\n"
+        "while $\\frac{d}{dx}\n x^2 = x$ is a slip.\n"
+    )
+    assert _statuses(text) == [(2, "symbolic"), (2, "symbolic"), (3, "failed")]
+
+
+def test_a_value_given_in_prose_is_a_point_not_a_definition() -> None:
+    text = "At $x = 0$ the slope is one: $$\\frac{d}{dx} \\sin x = \\cos x$$ and $$x^2 = 0$$\n"
+    checked = check(text, "markdown")
+    assert checked.definitions == ()
+    assert [str(s.verdict.status) for s in checked.steps] == ["symbolic", "failed"]
+
+
+def test_environments_inside_display_math_and_rows_continued_with_plus() -> None:
+    text = (
+        "$$\\begin{align}\n"
+        "\\frac{d}{dx}\\left(x^2 + x^3\\right) &= 2x \\\\\n"
+        "&+ 3x^2 \\\\\n"
+        "&= x(2 + 3x)\n"
+        "\\end{align}$$\n"
+    )
+    assert _statuses(text) == [(2, "symbolic"), (4, "symbolic")]
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        r"\Rightarrow",
+        r"\implies",
+        r"\iff",
+        r"\to",
+        r"\therefore",
+        r"\text{and}",
+        r"\quad",
+        r"\qquad",
+        ",",
+        ";",
+    ],
+)
+def test_a_chain_never_continues_across_a_separator(separator: str) -> None:
+    text = f"$$ \\frac{{d}}{{dx}} x^2 = 2x {separator} \\frac{{d}}{{dx}} x^3 = 3x^2 $$"
+    checked = check(text, "markdown")
+    assert [(str(s.lhs), str(s.verdict.status)) for s in checked.steps] == [
+        ("Derivative(x**2, x)", "symbolic"),
+        ("Derivative(x**3, x)", "symbolic"),
+    ]
+
+
+def test_a_chain_resumes_only_from_a_row_that_was_read() -> None:
+    text = "$$\\begin{aligned} x^2 &= x \\cdot x \\\\ \\foo{x} &= 1 \\\\ &= x^2 \\end{aligned}$$"
+    checked = check(text, "markdown")
+    assert [bool(s.unreadable) for s in checked.steps] == [False, True, True]
+    assert checked.first_failure() is None
+
+
+@pytest.mark.parametrize(
+    ("row", "condition"),
+    [
+        (r"\frac{d}{dx}|x| = 1, \quad x > 0", sp.Symbol("x") > 0),
+        (r"\frac{d}{dx}|x| = -1 \text{ for } x < 0", sp.Symbol("x") < 0),
+        (r"\frac{x^2}{x} = x \quad (x \neq 0)", sp.Ne(sp.Symbol("x"), 0)),
+        (
+            r"\delta_{ij} = 1, \quad i = j",
+            sp.Eq(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)),
+        ),
+        (
+            r"\delta_{ij} = 0 \quad \text{if } i \neq j",
+            sp.Ne(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)),
+        ),
+    ],
+)
+def test_conditions_are_part_of_the_claim_not_steps(row: str, condition: sp.Basic) -> None:
+    steps = load(f"$$ {row} $$", "markdown").steps
+    assert len(steps) == 1
+    assert steps[0].condition == condition
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"), [("2 != 2", "text"), ("$$ 2 \\neq 2 $$", "markdown"), ("1 < 2", "text")]
+)
+def test_relations_other_than_equality_are_not_read_as_equations(text: str, fmt: str) -> None:
+    (step,) = load(text, fmt).steps
+    assert step.unreadable and "not an equation" in step.unreadable
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        r"$z = wx + b$",
+        r"Let $z := wx + b$.",
+        r"where $z \coloneqq wx + b$",
+        r"$z \equiv wx + b$",
+        r"$z \triangleq wx + b$",
+        r"$z \stackrel{\text{def}}{=} wx + b$",
+    ],
+)
+def test_definitions_anywhere(definition: str) -> None:
+    derivation = load(f"{definition}\n\n$$\\frac{{dz}}{{dw}} = x$$", "markdown")
+    assert [str(d.lhs) for d in derivation.definitions] == ["z"]
+    assert [str(s.lhs) for s in derivation.steps] == ["Derivative(z, w)"]
+
+
+def test_an_undefined_sigma_is_a_function_and_the_sigmoid_is_named_in_words() -> None:
+    claim = r"$$\sigma'(x) = \sigma(x)(1 - \sigma(x))$$"
+    open_sigma = load(claim, "markdown")
+    assert open_sigma.definitions == ()
+    assert open_sigma.steps[0].rhs == sigma(x) * (1 - sigma(x))
+    named = check(f"Here $\\sigma$ is the sigmoid.\n\n{claim}", "markdown")
+    assert named.ok
+    defined = check(claim, "markdown", ["sigma(x)=1/(1+exp(-x))"])
+    assert defined.ok
+
+
+def test_implicit_differentiation_puts_the_relation_into_the_condition() -> None:
+    text = "$$x^2 + y^2 = 1$$\n\n$$2x + 2y y' = 0$$\n\n$$y' = -\\frac{x}{y}$$\n"
+    derivation = load(text, "markdown")
+    yx = sp.Function("y")(x)
+    assert [s.condition for s in derivation.steps] == [sp.Eq(x**2 + yx**2, 1)] * 2
+    assert derivation.steps[1].lhs == sp.Derivative(yx, x)
+
+
+def test_the_summary_counts_the_authors_claims_only() -> None:
+    from derive.render.marks import summary
+
+    checked = check("$$ \\frac{d}{dx} x^2 = 2x $$\n\n$$ \\frac{d}{dx} x^3 = \\foo $$", "markdown")
+    assert summary(checked).startswith("1 of 2 claims read: 1 verified symbolically, 1 not read")
+
+
+def test_define_on_the_command_line(tmp_path: Path) -> None:
+    from .conftest import run_derive
+
+    path = _write(tmp_path / "s.md", r"$$\sigma'(x) = \sigma(x)(1 - \sigma(x))$$")
+    run = run_derive("check", str(path), "--define", "sigma(x)=1/(1+exp(-x))")
+    assert run.returncode == 0, run.stdout + run.stderr
+    bad = run_derive("check", str(path), "--define", "sigma(x)")
+    assert bad.returncode == 2 and "definition" in bad.stderr
+
+
+_SEEDS = [
+    (
+        "markdown",
+        "# s\nLet $\\sigma(x) = \\frac{1}{1+e^{-x}}$, the sigmoid.\n\n"
+        "$$\\begin{aligned} \\sigma'(x) &= \\frac{e^{-x}}{(1+e^{-x})^2} \\\\\n"
+        "&= \\sigma(1-\\sigma) \\end{aligned}$$\n"
+        "At $x = 0$: $\\sigma(0) = \\frac12$, and $2 \\neq 3$.\n",
+    ),
+    (
+        "latex",
+        "\\begin{align}\nf(x) &= x^x \\Rightarrow \\ln f = x \\ln x \\\\\n"
+        "\\frac{f'}{f} &= \\ln x + 1 \\quad (x > 0)\n\\end{align}\n"
+        "\\[ \\frac{\\partial a_j}{\\partial z_i} = a_j(\\delta_{ij} - a_i), \\quad i \\neq j \\]\n",
+    ),
+    ("text", "let u = x^2\nd/dx(sin(u)) = cos(u) d/dx(u)  # chain rule\n= 2x cos(x^2), x != 0\n"),
+    (
+        "markdown",
+        "$$x^2 + y^2 = 1 \\implies 2x + 2yy' = 0$$\n\n$$y' = -\\frac{x}{y} \\text{ for } y \\ne 0$$\n"
+        "$$\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$$ $$\\frac{d}{dx}\\left[\\tanh x\\right] = 1 - \\tanh^2 x$$",
+    ),
+]
+_INSERTS = [
+    *"$&=^_{}()\\'!,;<>|",
+    r"\frac",
+    r"\left(",
+    r"\right)",
+    r"\sum_{k=1}^{n}",
+    r"\delta_{ij}",
+    r"\\",
+    r"\begin{aligned}",
+    r"\end{aligned}",
+    r"\text{if }",
+    r"\quad",
+    r"\Rightarrow",
+    r"\over",
+    "10^{10}",
+    "!",
+    "’",
+    r"\mathrm{d}",
+    r"\partial",
+    "$$",
+    "\n\n",
+]
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> tuple[str, str]:
+    fmt, text = draw(st.sampled_from(_SEEDS))
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate"]))
+        if action == "insert":
+            text = text[:position] + draw(st.sampled_from(_INSERTS)) + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + draw(st.integers(1, 12)) :]
+        else:
+            text = text[:position] + text[position : position + draw(st.integers(1, 20))] + text[position:]
+    return fmt, text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_mutated())
+def test_mutated_documents_never_raise_and_exit_within_the_contract(case: tuple[str, str]) -> None:
+    import io
+    import tempfile
+
+    from derive.cli import main
+
+    fmt, text = case
+    suffix = {"markdown": ".md", "latex": ".tex", "text": ".txt"}[fmt]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"doc{suffix}"
+        path.write_text(text, encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = main(["check", str(path)])
+    assert code in (0, 1, 2, 3)
+
+
+def test_a_left_side_alone_on_its_row_starts_the_chain_below() -> None:
+    text = (
+        "\\begin{align*}\n\\frac{d}{dx}\\left(x^2 + 1\\right)^3 \\\\\n"
+        "&= 3\\left(x^2+1\\right)^2 \\cdot 2x \\\\\n&= 6x\\left(x^2+1\\right)^3\n\\end{align*}\n"
+    )
+    assert _statuses(text, "latex") == [(3, "symbolic"), (4, "failed")]
+
+
+def test_a_notebooks_markdown_cells_are_read_with_the_files_line_numbers(tmp_path: Path) -> None:
+    import json
+
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["Let $u = x^2$.\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["y = 1  # $y = 3$\n"]},
+        {"cell_type": "markdown", "metadata": {}, "source": ["$$\\frac{d}{dx}\\sin u = 2x\\cos(x^2)$$"]},
+    ]
+    path = _write(tmp_path / "n.ipynb", json.dumps({"cells": cells, "nbformat": 4}, indent=1))
+    checked = check(path)
+    (step,) = checked.steps
+    assert step.verdict.status == "symbolic"
+    assert '"$$\\\\frac{d}{dx}' in path.read_text().split("\n")[step.line - 1]
+
+
+def test_a_chain_goes_on_from_a_left_side_that_was_read() -> None:
+    text = "$$\\begin{aligned} x^2 + 2x &= \\foo{x} \\\\ &= x(x + 2) \\end{aligned}$$"
+    checked = check(text, "markdown")
+    assert [bool(s.unreadable) for s in checked.steps] == [True, False]
+    assert checked.steps[1].verdict.ok
+
+
+def test_the_added_result_survives_json() -> None:
+    checked = check("$$ \\frac{d}{dx} x^2 = 2x $$", "markdown")
+    assert checked.result_is_added
+    assert Derivation.from_json(checked.to_json()).result_is_added
+
+
+def test_a_name_defined_again_for_a_new_example_is_a_new_name_from_there_on() -> None:
+    text = (
+        "Let $f(x) = x^2$. Then $f'(x) = 2x$ and $f(2) = 4$.\n\n"
+        "Let $f(x) = \\sin x$. Then $f'(x) = \\cos x$.\n"
+    )
+    checked = check(text, "markdown")
+    assert [str(d.lhs) for d in checked.definitions] == ["f(x)", "f_2(x)"]
+    assert checked.ok

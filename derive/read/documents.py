@@ -1,40 +1,90 @@
 """Derivations from documents: LaTeX, Markdown, plain text, and derive/1 JSON.
 
-Each equation in a document becomes steps: ``a = b = c`` is read as the claims ``a = b`` and
-``a = c``; a line that starts with ``=`` continues the left side of the line above (as in
-``a &= b \\\\ &= c``). ``:=``, ``\\coloneqq``, "Let … = …" or "where … = …" introduce a
-definition, and so does the first equation when its left side is a new name (``L = …``).
-A ``\\text{…}`` after an equation is that step's rule. Every step remembers its line.
+Math is found wherever it stands (display blocks and environments, ``$…$`` and ``\\(…\\)`` in
+prose). Each equation becomes claims: ``a = b = c`` is read as ``a = b`` and ``a = c``; a row
+that starts with ``=`` continues the left side of the row above (``a &= b \\\\ &= c``), but never
+across a separator (``\\Rightarrow``, ``\\quad``, ``\\text{and}``, a comma) nor from a row that
+could not be read. A name set equal to an expression where it first appears is a definition
+(``z = wx + b``, ``\\hat{y} = \\sigma(z)``, ``g(x) = x^2``), as is anything written with ``:=``,
+``\\coloneqq``, ``\\equiv``, ``\\triangleq`` or ``\\stackrel{\\text{def}}{=}``; a value given in
+prose ("where $x = 0$") is a point, never a definition. ``\\text{if } i \\neq j``, ``\\text{for }
+x > 0``, ``, i = j`` and ``(x \\neq 0)`` after a claim are its condition. A relation that is not
+an equation (``\\neq``, ``<``, ``\\le``) is not checked. Inline math that claims nothing
+(``$x$``) is skipped. A ``\\text{…}`` after an equation is that step's rule. Every step
+remembers its line.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
+from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
 from ..errors import DeriveError, ParseError
 from ..model import Definition, Derivation, Status, Step, Verdict
 from ..parse import parse
-from .latex_math import KNOWN_FUNCTIONS, parse_latex
+from . import segments as seg
+from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normalise, parse_latex
 
-FORMATS = ("latex", "markdown", "text", "json")
-_EXTENSIONS = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".json": "json"}
-_DISPLAY = re.compile(
-    r"\\begin\{(align|equation|gather|multline|eqnarray|flalign)(\*?)\}(.*?)\\end\{\1\2\}"
-    r"|\$\$(.*?)\$\$|\\\[(.*?)\\\]",
-    re.DOTALL,
+FORMATS = ("latex", "markdown", "text", "json", "notebook")
+_EXTENSIONS = {
+    ".tex": "latex",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".json": "json",
+    ".ipynb": "notebook",
+}
+_DEFINING = re.compile(
+    r"\b(let|where|define|defining|with|set|setting|denote|so|and|given|here|put|definition"
+    r"|defined as|defined by|assuming|assume|since|if|for|consider|take|suppose|now)\s*[:,]?\s*$",
+    re.I,
 )
-_INLINE = re.compile(r"(?<![\\$])\$([^$\n]+?)\$(?!\$)")
-_DEFINING = re.compile(r"\b(let|where|define|with|set)\s*$", re.IGNORECASE)
-_RELATION = re.compile(r"\\coloneqq|\\mathrel\{:=\}|:=|=")
-_NOISE = re.compile(r"\\(label|tag\*?)\{[^}]*\}|\\nonumber|\\notag|\\qquad|\\quad")
+_ASSUMING = re.compile(r"\b(with|given|assuming|assume|if)\s*[:,]?\s*$", re.I)
+_POINT = re.compile(r"\b(at|where|when|for|with|if|setting|evaluated at|plug in|put)\s*[:,]?\s*$", re.I)
+_DEFINITION_RELATIONS = (
+    ":=",
+    r"\coloneqq",
+    r"\mathrel{:=}",
+    r"\equiv",
+    r"\triangleq",
+    r"\doteq",
+    r"\eqqcolon",
+)
+_NOT_EQUATIONS = {
+    "!=": "≠",
+    r"\ne": "≠",
+    r"\neq": "≠",
+    "<": "<",
+    ">": ">",
+    "<=": "≤",
+    ">=": "≥",
+    r"\le": "≤",
+    r"\leq": "≤",
+    r"\ge": "≥",
+    r"\geq": "≥",
+    r"\leqslant": "≤",
+    r"\geqslant": "≥",
+    r"\lt": "<",
+    r"\gt": ">",
+    r"\approx": "≈",
+    r"\sim": "∼",
+}
+_SIGMOID_PHRASE = re.compile(
+    r"\b(the\s+sigmoid|the\s+logistic\s+(?:sigmoid\s+)?function|logistic\s+sigmoid)\b", re.I
+)
+_SIGMOID = sp.Lambda(sp.Symbol("x"), 1 / (1 + sp.exp(-sp.Symbol("x"))))
+_NAME = r"\\?[A-Za-z]+|\\(?:hat|bar|tilde)\{[A-Za-z]\}"
 _FUNCTION_LHS = re.compile(
-    r"^\\?([A-Za-z]+)\s*\{?\s*(?:\\left)?\s*\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*(?:\\right)?\s*\)\s*\}?$"
+    rf"^({_NAME})\s*\{{?\s*(?:\\left)?\s*\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*(?:\\right)?\s*\)\s*\}}?$"
 )
+_INDEXED_LHS = re.compile(rf"^({_NAME})_\{{?([{''.join(sorted(INDEX_LETTERS))}]{{1,2}})\}}?$")
 
 
 @dataclass
@@ -42,40 +92,105 @@ class _Claim:
     """One relation read from the document, before its sides are parsed."""
 
     lhs: str  # "" continues the previous left side
-    relation: str
+    relation: str  # "" for a formula with no relation
     rhs: str
     rule: str
     line: int
     defining: bool = False  # introduced by "Let", "where", … in the text
+    point: bool = False  # a value given in prose: "at $x = 1$"
+    conditions: list[str] = field(default_factory=list)
+    breaks: bool = False  # a separator stands before it: it does not continue a chain
+    introduced: str = ""  # the word in the prose that introduced it ("let", "for", …)
 
 
 @dataclass
 class _Document:
     title: str = ""
     claims: list[_Claim] = field(default_factory=list)
+    sigmoid_named: bool = False  # the text says "the sigmoid" or "the logistic function"
 
 
-def load(source: str | Path, format: str | None = None) -> Derivation:
+def load(
+    source: str | Path, format: str | None = None, definitions: Sequence[str | Definition] = ()
+) -> Derivation:
     """Read a derivation from a file path or from text, without checking it.
 
     ``format`` is ``latex``, ``markdown``, ``text`` or ``json``; by default it follows the
-    file's extension, or for text, its content. Raises :class:`DeriveError` (with line and
-    column) when the document cannot be read.
+    file's extension, or for text, its content. ``definitions`` add to the document's own
+    (``"sigma(x)=1/(1+exp(-x))"``, or :class:`Definition` objects); the document's win.
+    Raises :class:`DeriveError` (with line and column) when the document cannot be read.
     """
     text, fmt, name = _source(source, format)
+    given = [d if isinstance(d, Definition) else parse_definition(d) for d in definitions]
     if fmt == "json":
-        return Derivation.from_json(text)
+        derivation = Derivation.from_json(text)
+        known = {d.lhs for d in derivation.definitions}
+        extra = tuple(d for d in given if d.lhs not in known)
+        return replace(derivation, definitions=derivation.definitions + extra)
+    if fmt == "notebook":
+        text, fmt = notebook_markdown(text), "markdown"
     document = _text_claims(text) if fmt == "text" else _tex_claims(text, markdown=fmt == "markdown")
     if not document.claims:
         raise DeriveError(f"no equations found in {name}")
-    return _assemble(document, fmt, document.title or name)
+    return _assemble(document, fmt, document.title or name, given)
 
 
-def check(source: str | Path, format: str | None = None) -> Derivation:
+def check(
+    source: str | Path, format: str | None = None, definitions: Sequence[str | Definition] = ()
+) -> Derivation:
     """Read a derivation (see :func:`load`) and verify every step."""
     from ..verify import verify
 
-    return verify(load(source, format))
+    return verify(load(source, format, definitions))
+
+
+def parse_definition(text: str) -> Definition:
+    """``sigma(x)=1/(1+exp(-x))`` or ``u = x^2``, in the expression dialect, as a definition."""
+    left, equals, right = text.partition("=")
+    match = re.fullmatch(
+        r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*\))?\s*",
+        left,
+    )
+    if not equals or match is None or not right.strip():
+        raise DeriveError(f"cannot read the definition {text!r}; write NAME=EXPR or NAME(x)=EXPR")
+    name, parameters = match.group(1), match.group(2)
+    rhs = parse(right, "math")
+    if parameters is None:
+        return Definition(sp.Symbol(name), rhs)
+    symbols = [sp.Symbol(p.strip()) for p in parameters.split(",")]
+    return Definition(sp.Function(name)(*symbols), rhs)
+
+
+def notebook_markdown(text: str) -> str:
+    """The Markdown cells of a Jupyter notebook, each line at the line where it stands in the
+    ``.ipynb`` file (so reported lines point into the file), everything else blank."""
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DeriveError(f"not a notebook: {exc.msg} at line {exc.lineno}") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise DeriveError("not a notebook: no list of cells")
+    physical = text.split("\n")
+    lines = [""] * len(physical)
+    cursor = 0
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", [])
+        parts = source.splitlines(keepends=True) if isinstance(source, str) else source
+        for part in parts:
+            if not isinstance(part, str):
+                continue
+            encoded = json.dumps(part, ensure_ascii=False)
+            found = next((n for n in range(cursor, len(physical)) if encoded in physical[n]), None)
+            if found is None:  # a notebook written on one line: keep the order, lose the lines
+                lines.append(part.rstrip("\n"))
+                continue
+            lines[found] = part.rstrip("\n")
+            cursor = found + 1
+        lines.append("")  # a cell ends a paragraph
+    return "\n".join(lines)
 
 
 def _source(source: str | Path, format: str | None) -> tuple[str, str, str]:
@@ -122,28 +237,42 @@ def _strip_comments(text: str) -> str:
 
 # -- LaTeX and Markdown -------------------------------------------------------------------------------
 def _tex_claims(text: str, markdown: bool) -> _Document:
-    source = text if markdown else _strip_comments(text)
+    source = seg.blank_code(text) if markdown else _strip_comments(text)
     document = _Document(title=_title(source, markdown))
-    taken: list[tuple[int, int]] = []
-    for match in _DISPLAY.finditer(source):
-        body = next(g for g in match.groups()[2:] if g is not None)
-        start = match.start(3) if match.group(3) is not None else match.start() + 2
-        rule = _markdown_rule(source, match.start()) if markdown else ""
-        document.claims += _rows(body, _line_of(source, start), rule)
-        taken.append(match.span())
-    for match in _INLINE.finditer(source):
-        if any(a <= match.start() < b for a, b in taken):
-            continue
-        before = source[max(0, match.start() - 40) : match.start()]
-        defining = bool(_DEFINING.search(before))
-        body = match.group(1)
-        if not defining and ":=" not in body and "coloneqq" not in body:
-            continue
-        for claim in _rows(body, _line_of(source, match.start()), ""):
-            claim.defining = True
-            document.claims.append(claim)
-    document.claims.sort(key=lambda c: c.line)
+    document.sigmoid_named = bool(_SIGMOID_PHRASE.search(seg.prose_outside_math(source)))
+    for segment in seg.math_segments(source):
+        first_line = _line_of(source, segment.offset)
+        rule = _markdown_rule(source, segment.offset) if markdown and segment.display else ""
+        prose = segment.prose[-60:]
+        claims = _segment_claims(segment.body, first_line, rule)
+        if not segment.display:
+            # $x$, $\Phi(\cdot)$ claim nothing; $\sigma > 0$ in prose is an assumption
+            claims = [c for c in claims if c.relation and c.relation not in _NOT_EQUATIONS]
+            if claims and _POINT.search(prose) and all(_is_value(c) for c in claims):
+                for claim in claims:
+                    claim.point = True
+            elif claims and _DEFINING.search(prose):
+                claims[0].defining = True
+                claims[0].introduced = _DEFINING.search(prose).group(1).lower()
+                if _ASSUMING.search(prose) and not _definable_text(claims[0].lhs):
+                    claims[0].point = True  # "with $\sum_k y_k = 1$": a premise, not a claim
+        document.claims += claims
     return document
+
+
+def _definable_text(lhs: str) -> bool:
+    """A name, a function of names or an indexed name: what a definition's left side looks like."""
+    text = lhs.strip()
+    return bool(re.fullmatch(_NAME, text) or _function_lhs(text))
+
+
+def _is_value(claim: _Claim) -> bool:
+    """``x = 0``, ``x = \\pm\\frac{1}{\\sqrt 2}``: a name given a number; or an equation to
+    solve (``where $4x^2 - 2 = 0$``) rather than an identity."""
+    if not _definable_text(claim.lhs):
+        return True
+    numeric = re.sub(r"\\[A-Za-z]+", "", claim.rhs)
+    return bool(re.fullmatch(r"\s*\\?[A-Za-z]+\s*", claim.lhs)) and not re.search(r"[A-Za-z]", numeric)
 
 
 def _title(text: str, markdown: bool) -> str:
@@ -154,7 +283,7 @@ def _title(text: str, markdown: bool) -> str:
 
 def _markdown_rule(text: str, position: int) -> str:
     """The rule named in bold just before a math block (``**3. chain rule** — …``)."""
-    before = text[:position].rstrip().rsplit("\n\n", 2)
+    before = text[:position].rstrip("$ \n").rsplit("\n\n", 2)
     for paragraph in reversed(before[-2:]):
         match = re.match(r"\*\*(?:\d+\.\s*)?(.+?)\*\*", paragraph.strip())
         if match:
@@ -164,76 +293,78 @@ def _markdown_rule(text: str, position: int) -> str:
     return ""
 
 
-def _split_top(text: str, separators: re.Pattern[str]) -> list[tuple[str, str]]:
-    """Split at separators outside braces and environments: [(part, separator before it)]."""
-    parts: list[tuple[str, str]] = []
-    depth = 0
-    start, previous = 0, ""
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and text.startswith("\\begin", index):
-            depth += 1
-        elif char == "\\" and text.startswith("\\end", index):
-            depth -= 1
-        elif char == "\\" and index + 1 < len(text) and text[index + 1] in "{}":
-            index += 2
-            continue
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        if depth == 0:
-            match = separators.match(text, index)
-            if match and match.group():
-                parts.append((text[start:index], previous))
-                previous = match.group()
-                index = start = match.end()
-                continue
-        index += 1
-    parts.append((text[start:], previous))
-    return parts
-
-
-_WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|array)\}(?:\{[^}]*\})?")
-
-
-def _rows(body: str, first_line: int, rule: str) -> list[_Claim]:
-    body = _WRAPPERS.sub(" ", body)  # aligned inside $$…$$: its rows are the block's rows
+def _segment_claims(body: str, first_line: int, rule: str) -> list[_Claim]:
     claims: list[_Claim] = []
-    offset = 0
-    for row, _ in _split_top(body, re.compile(r"\\\\")):
-        line = first_line + body.count("\n", 0, offset + len(row) - len(row.lstrip()))
-        offset += len(row) + 2
-        row_rule, formula = _row_rule(_NOISE.sub("", row))
-        formula = " ".join(part for part, _ in _split_top(formula, re.compile("&"))).strip().rstrip(".,;")
-        if not formula.strip():
-            continue
-        pieces = _split_top(formula, _RELATION)
-        lhs = pieces[0][0].strip()
-        for piece, relation in pieces[1:]:
-            claims.append(_Claim(lhs, relation, piece.strip(), row_rule or rule, line))
-        if len(pieces) == 1:
-            claims.append(_Claim(lhs, "", "", row_rule or rule, line))  # a lone formula: unreadable
+    for row in seg.rows(body, first_line):
+        claims += _row_claims(normalise(row.text), row.line, rule)
     return claims
 
 
-def _row_rule(row: str) -> tuple[str, str]:
-    """The annotation of a row is its rule: what follows ``&&``, or a final ``\\text{…}``."""
-    pieces = _split_top(row, re.compile("&&"))
-    if len(pieces) > 1:
-        note = re.sub(r"\\[A-Za-z]+|[{}$]", " ", pieces[-1][0])
-        return " ".join(note.split()).strip("()"), "".join(p for p, _ in pieces[:-1])
-    match = None
-    for candidate in re.finditer(r"\\(?:text|mbox|textrm|mathrm)\{([^{}]*)\}\s*$", row):
-        match = candidate
-    if match is None:
-        return "", row
-    return match.group(1).strip().strip("()").strip(), row[: match.start()]
+_AMPERSAND = re.compile("&")
+_TRAILING = re.compile(r"(?<!\\)[.,;:]+\s*$")
+_CONDITIONAL = re.compile(r"\\(?:neq|leq|geq|lt|gt)(?![A-Za-z])|[<>]|!=")
+
+
+def _row_claims(row: str, line: int, rule: str) -> list[_Claim]:
+    """The claims of one row, with the conditions that follow them."""
+    found, annotation = seg.pieces(row)
+    claims: list[_Claim] = []
+    in_row: list[_Claim] = []  # the claims of the current stretch, which a condition applies to
+    for piece in found:
+        text = " ".join(p for p, _ in seg.split_top(piece.text, _AMPERSAND)).strip()
+        text = _TRAILING.sub("", text).strip()  # the sentence's full stop, not a \; space
+        wrapped = re.fullmatch(r"(?:\\left)?\(\s*(.*?)\s*(?:\\right)?\)", text)
+        if piece.before == "condition" or (
+            in_row and (_is_condition(text) or (wrapped and _is_condition(wrapped.group(1))))
+        ):
+            condition = wrapped.group(1) if wrapped and piece.before != "condition" else text
+            for claim in in_row:
+                claim.conditions.append(condition)
+            continue
+        parts = seg.split_top(text, seg.RELATION, brackets=True)
+        if len(parts) == 1:
+            if piece.before == "" and not claims:
+                claims.append(_Claim(text, "", "", annotation or rule, line))  # a lone formula
+            continue
+        lhs = parts[0][0].strip()
+        stretch = []
+        for part, relation in parts[1:]:
+            claim = _Claim(lhs, relation, part.strip(), annotation or rule, line)
+            claim.defining = piece.before == "definition"
+            claim.breaks = piece.before in ("break", "comma", "definition") or bool(claims)
+            stretch.append(claim)
+            if relation in _NOT_EQUATIONS:
+                lhs = part.strip()  # a < b < c: each relation between neighbours
+        if piece.before in ("break", "comma", "definition") or not in_row:
+            in_row = stretch
+        else:
+            in_row += stretch
+        claims += stretch
+    # a lone formula next to claims in the same row is prose-like decoration: drop it
+    if any(c.relation for c in claims):
+        claims = [c for c in claims if c.relation]
+    return claims
+
+
+def _is_condition(text: str) -> bool:
+    """``i = j``, ``x > 0``, ``i \\neq j``: what a claim is restricted to, not a claim."""
+    parts = seg.split_top(text, seg.RELATION, brackets=True)
+    if len(parts) != 2:
+        return len(parts) == 3 and all(r in _NOT_EQUATIONS for _, r in parts[1:])  # 0 < x < 1
+    (left, _), (right, relation) = parts
+    if relation in _NOT_EQUATIONS and relation not in (r"\approx", r"\sim"):
+        return True
+    indices = "".join(sorted(INDEX_LETTERS))
+    return relation == "=" and bool(
+        re.fullmatch(rf"\s*[{indices}]\s*", left) and re.fullmatch(rf"\s*[{indices}0-9]\s*", right)
+    )
 
 
 # -- plain text -----------------------------------------------------------------------------------------
-_TEXT_DEFINITION = re.compile(r"^\s*(let|where|define)\s+(.*)$", re.IGNORECASE)
+_TEXT_DEFINITION = re.compile(r"^\s*(let|where|define|with|set)\s+(.*)$", re.IGNORECASE)
+_TEXT_SEPARATOR = re.compile(r"=>|->|,|;|\b(?:and|so|then|hence|thus|therefore)\b", re.I)
+_TEXT_CONDITION = re.compile(r"\b(?:if|for|when|where)\s+", re.I)
+_TEXT_RELATION = re.compile(r":=|!=|<=|>=|==|=|<|>")
 
 
 def _text_claims(text: str) -> _Document:
@@ -246,22 +377,60 @@ def _text_claims(text: str) -> _Document:
             continue
         defining = _TEXT_DEFINITION.match(line)
         body = defining.group(2) if defining else line
-        pieces = _split_top(body, re.compile(r":=|="))
-        lhs = pieces[0][0].strip()
-        for piece, relation in pieces[1:]:
-            document.claims.append(
-                _Claim(lhs, relation, piece.strip(), comment.strip(), number, bool(defining))
-            )
-        if len(pieces) == 1:
-            document.claims.append(_Claim(lhs, "", "", comment.strip(), number))
+        body, _, condition = body.partition(" if ") if " if " in body else (body, "", "")
+        if not condition:
+            found = _TEXT_CONDITION.split(body, maxsplit=1)
+            if len(found) == 2 and _is_text_condition(found[1]):
+                body, condition = found
+        before = len(document.claims)
+        for index, (piece, separator) in enumerate(seg.split_top(body, _TEXT_SEPARATOR, brackets=True)):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if index and document.claims[before:] and _is_text_condition(piece):
+                for claim in document.claims[before:]:
+                    claim.conditions.append(piece)
+                continue
+            parts = seg.split_top(piece, _TEXT_RELATION, brackets=True)
+            lhs = parts[0][0].strip()
+            for part, relation in parts[1:]:
+                claim = _Claim(lhs, relation, part.strip(), comment.strip(), number, bool(defining))
+                claim.breaks = bool(separator)
+                document.claims.append(claim)
+            if len(parts) == 1 and len(document.claims) == before:
+                document.claims.append(_Claim(lhs, "", "", comment.strip(), number))
+        if condition.strip():
+            for claim in document.claims[before:]:
+                claim.conditions.append(condition.strip())
     return document
+
+
+def _is_text_condition(text: str) -> bool:
+    parts = seg.split_top(text, _TEXT_RELATION, brackets=True)
+    if len(parts) != 2:
+        return False
+    (left, _), (right, relation) = parts
+    if relation in ("!=", "<", ">", "<=", ">="):
+        return True
+    return relation == "=" and bool(
+        re.fullmatch(r"\s*[ijklm]\s*", left) and re.fullmatch(r"\s*[ijklm0-9]\s*", right)
+    )
 
 
 _TEXT_DERIVATIVE = re.compile(r"d/d([A-Za-z])\s*\(")
 
 
-def _parse_text(formula: str, functions: dict[str, tuple[sp.Symbol, ...]]) -> sp.Basic:
-    """The math dialect, plus d/dx(…): rewritten to a marker function of the same length."""
+_X = sp.Symbol("x")
+_TEXT_PRIME = re.compile(r"\b([A-Za-z]\w*)('+)")
+
+
+def _parse_text(
+    formula: str, functions: dict[str, tuple[sp.Symbol, ...]], variable: sp.Symbol = _X
+) -> sp.Basic:
+    """The math dialect, plus d/dx(…) and y': rewritten to a marker function d/dx."""
+    formula = _TEXT_PRIME.sub(
+        lambda m: f"d/d{variable.name}(" * len(m.group(2)) + m.group(1) + ")" * len(m.group(2)), formula
+    )
     marked = _TEXT_DERIVATIVE.sub(lambda m: f"dd_{m.group(1)}(", formula)
     names = frozenset(functions) | {f"dd_{m.group(1)}" for m in _TEXT_DERIVATIVE.finditer(formula)}
     expr = parse(marked, "math", names)
@@ -274,79 +443,350 @@ def _parse_text(formula: str, functions: dict[str, tuple[sp.Symbol, ...]]) -> sp
 
 
 # -- from claims to a derivation ------------------------------------------------------------------------
+def _name_of(text: str) -> str:
+    """``\\hat{y}`` → ``yhat``, ``\\sigma`` → ``sigma``: the name the LaTeX reader gives."""
+    accent = re.fullmatch(r"\\(hat|bar|tilde)\{([A-Za-z])\}", text)
+    return f"{accent.group(2)}{accent.group(1)}" if accent else text.lstrip("\\")
+
+
 def _function_lhs(lhs: str) -> tuple[str, tuple[sp.Symbol, ...]] | None:
-    match = _FUNCTION_LHS.match(lhs.replace("{\\left(", "(").replace("\\right)}", ")").strip())
-    if not match:
-        return None
-    return match.group(1), tuple(sp.Symbol(p.strip()) for p in match.group(2).split(","))
+    text = lhs.replace("{\\left(", "(").replace("\\right)}", ")").strip()
+    match = _FUNCTION_LHS.match(text)
+    if match:
+        return _name_of(match.group(1)), tuple(sp.Symbol(p.strip()) for p in match.group(2).split(","))
+    match = _INDEXED_LHS.match(text)
+    if match:
+        return _name_of(match.group(1)), tuple(sp.Symbol(c, integer=True) for c in match.group(2))
+    return None
 
 
-def _assemble(document: _Document, fmt: str, title: str) -> Derivation:
+_PRIMED = re.compile(r"([A-Za-z])\s*'")
+_LEIBNIZ_NAME = re.compile(r"\\frac\s*\{\s*d\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}\s*\{\s*d\s*([A-Za-z])")
+# σ squared, or compared with a number, is a scale (a standard deviation), not a function
+_SCALAR = {
+    name: re.compile(rf"\\{name}\s*(?:\^\s*\{{?\s*2\s*\}}?(?!\s*(?:\\left\s*)?\()|>|\\geq|\\neq)")
+    for name in ("sigma", "phi", "varphi")
+}
+_APPLIED_GREEK = re.compile(r"\\(sigma|phi|varphi)\s*(?:\\left\s*)?\(")
+_VARIABLE = re.compile(
+    r"\\frac\s*\{\s*(?:d|\\partial)[^{}]*\}\s*\{\s*(?:d|\\partial)\s*([A-Za-z])\s*(?:\^\{?\d\}?)?\s*\}|d/d([A-Za-z])"
+)
+
+
+def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]) -> Derivation:
     claims = document.claims
-    readable = [c for c in claims if c.relation]
-    # the first equation that is not already a definition may define a new name (L = …)
-    first = next((c for c in readable if not _is_definition(c, False)), None)
-    # Functions must be known before anything is parsed: σ alone means σ(x).
-    functions: dict[str, tuple[sp.Symbol, ...]] = {}
-    for claim in readable:
-        if _is_definition(claim, claim is first):
-            found = _function_lhs(claim.lhs)
-            if found and found[0] not in KNOWN_FUNCTIONS:
-                functions[found[0]] = found[1]
+    for claim in claims:
+        if fmt != "text":
+            claim.lhs, claim.rhs = normalise(claim.lhs), normalise(claim.rhs)
+    everything = " ".join(f"{c.lhs} {c.rhs}" for c in claims)
+    variable = _guess_variable(everything, claims)
+    functions = _functions(claims, everything, variable, given, document.sigmoid_named)
+    scalars = frozenset(
+        name
+        for name in ("sigma", "phi", "varphi")
+        if name not in functions and _SCALAR[name].search(everything)
+    )
 
     def read(formula: str, line: int) -> sp.Basic:
         try:
             if fmt == "text":
-                return _parse_text(formula, functions)
-            return parse_latex(formula, functions)
+                expr = _parse_text(formula, functions, variable)
+            else:
+                expr = parse_latex(formula, functions, variable, scalars)
         except ParseError as exc:
             column = f", column {exc.column}" if exc.column else ""
             raise DeriveError(f"line {line}{column}: {exc.message} in {formula!r}") from None
+        except DeriveError as exc:
+            raise DeriveError(f"line {line}: {exc} in {formula!r}") from None
+        except (TypeError, ValueError, AttributeError, IndexError, KeyError, NotImplementedError) as exc:
+            # SymPy refused to build something the grammar accepted: the row is not read
+            raise DeriveError(f"line {line}: cannot read {formula!r} ({type(exc).__name__})") from None
+        if isinstance(expr, (sp.core.relational.Relational, BooleanAtom, BooleanFunction)):
+            raise DeriveError(f"line {line}: a relation where an expression was expected in {formula!r}")
+        if isinstance(expr, sp.MatrixBase):
+            raise DeriveError(f"line {line}: a matrix claim is not checked yet in {formula!r}")
+        return expr
 
     definitions: list[Definition] = []
     steps: list[Step] = []
+    seen: set[str] = set()  # names that have appeared so far
     previous_lhs: sp.Basic | None = None
+    relation: sp.Basic | None = None  # x^2 + y^2 = 1, which later claims follow from
+    versions = _Versions()
+    implicit = {sp.Function(n)(variable) for n, p in functions.items() if p == ("implicit",)}
+    for name in [n for n, p in functions.items() if p == ("implicit",)]:
+        functions[name] = (variable,)
     for claim in claims:
+        if claim.point:
+            continue  # "at $x = 1$": a value given, not a claim and not a definition
         if not claim.relation:
-            steps.append(_unreadable(claim, "no '=' in this formula"))
+            continue  # a formula that claims nothing
+        if claim.breaks and not claim.lhs:
+            previous_lhs = None
+        if claim.relation in _NOT_EQUATIONS:
+            steps.append(
+                _unreadable(
+                    claim,
+                    f"'{_NOT_EQUATIONS[claim.relation]}' is not an equation; only equations are checked",
+                )
+            )
+            previous_lhs = None
             continue
+        left_read: sp.Basic | None = None
         try:
-            lhs = read(claim.lhs, claim.line) if claim.lhs else previous_lhs
-            if lhs is None:
-                raise DeriveError(f"line {claim.line}: '=' with nothing on its left")
+            if claim.lhs:
+                lhs = left_read = read(claim.lhs, claim.line)
+            elif previous_lhs is not None:
+                lhs = previous_lhs
+            else:
+                raise DeriveError(f"line {claim.line}: '=' continues a row that was not read")
             rhs = read(claim.rhs, claim.line)
+            condition = _condition(claim, read)
         except DeriveError as exc:
             steps.append(_unreadable(claim, str(exc)))
+            if claim.lhs:
+                # the rows below continue this left side if it was read, never an older one
+                previous_lhs = left_read
             continue
-        if _is_definition(claim, claim is first) and _definable(lhs, definitions):
+        names = {_symbol_name(s) for s in (lhs.free_symbols | rhs.free_symbols)} | {
+            f.func.__name__ for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))
+        }
+        raw_lhs = lhs
+        lhs, rhs = versions.current(lhs) if claim.lhs else lhs, versions.current(rhs)
+        condition = None if condition is None else versions.current(condition)
+        redefined = _defining(lhs, definitions)
+        if (
+            redefined is not None
+            and claim.introduced in _NEW_EXAMPLE
+            and _definable(lhs)
+            and not _is_generic(redefined.rhs, definitions)
+            and not rhs.has(_head(lhs))
+        ):
+            # "Let f(x) = sin x" after "Let f(x) = x^2": a new example, so a new f from here on
+            lhs = versions.new(raw_lhs, definitions)
             definitions.append(Definition(lhs, rhs, claim.rule))
+            seen |= names
+            previous_lhs = lhs
+            continue
+        generic = next((d for d in definitions if d.lhs == lhs and _is_generic(d.rhs, definitions)), None)
+        if generic is not None and claim.defining and not rhs.has(lhs):
+            # "y = f(u), u = g(x)" states a rule in general; "Put u = 3x^2 + 1" is the example
+            definitions[definitions.index(generic)] = Definition(lhs, rhs, claim.rule)
+        elif _is_definition(claim, lhs, rhs, definitions, seen, implicit):
+            definitions.append(Definition(lhs, rhs, claim.rule))
+        elif relation is None and implicit and _is_relation(lhs, rhs, implicit):
+            relation = sp.Eq(lhs, rhs, evaluate=False)
         else:
-            steps.append(Step(lhs, rhs, claim.rule, "", line=claim.line))
+            if relation is not None:
+                condition = relation if condition is None else sp.And(relation, condition)
+            steps.append(Step(lhs, rhs, claim.rule, "", line=claim.line, condition=condition))
+        seen |= names
         previous_lhs = lhs
+    known = {d.lhs.func if isinstance(d.lhs, AppliedUndef) else d.lhs for d in definitions}
+    for definition in given:
+        key = definition.lhs.func if isinstance(definition.lhs, AppliedUndef) else definition.lhs
+        if key not in known:
+            definitions.append(definition)
+    if document.sigmoid_named and sp.Function("sigma") not in known and "sigma" in functions:
+        parameters = functions["sigma"]
+        if len(parameters) == 1 and sp.Function("sigma") not in {
+            d.lhs.func for d in definitions if isinstance(d.lhs, AppliedUndef)
+        }:
+            definitions.append(
+                Definition(
+                    sp.Function("sigma")(*parameters), _SIGMOID(*parameters), "the sigmoid, as the text says"
+                )
+            )
     if not steps:
         raise DeriveError("the document defines names but claims no step to check")
-    variable = _variable(steps, definitions)
+    variable = _variable(steps, definitions, variable)
     last = next((s for s in reversed(steps) if s.unreadable == ""), steps[-1])
     return Derivation(
         title,
         variable,
         tuple(definitions),
         tuple(steps),
-        Step(last.lhs, last.rhs, "result", line=last.line, unreadable=last.unreadable),
+        Step(
+            last.lhs, last.rhs, "result", line=last.line, unreadable=last.unreadable, condition=last.condition
+        ),
+        result_is_added=True,
     )
 
 
-def _is_definition(claim: _Claim, is_first: bool) -> bool:
-    if claim.relation in (":=", r"\coloneqq", r"\mathrel{:=}") or claim.defining:
-        return True
-    return is_first and bool(re.fullmatch(r"\\?[A-Za-z]+", claim.lhs.strip()) or _function_lhs(claim.lhs))
+def _symbol_name(symbol: sp.Basic) -> str:
+    return symbol.name if isinstance(symbol, sp.Symbol) else str(symbol)
 
 
-def _definable(lhs: sp.Basic, definitions: list[Definition]) -> bool:
+def _guess_variable(text: str, claims: list[_Claim]) -> sp.Symbol:
+    """The variable things are differentiated by: d/dz → z; else a defined function's parameter."""
+    for match in _VARIABLE.finditer(text):
+        name = match.group(1) or match.group(2)
+        if name:
+            return sp.Symbol(name)
+    for claim in claims:
+        found = _function_lhs(claim.lhs)
+        if found and found[1] and not found[1][0].is_integer:
+            return found[1][0]
+    return sp.Symbol("x")
+
+
+def _functions(
+    claims: list[_Claim], everything: str, variable: sp.Symbol, given: list[Definition], sigmoid: bool
+) -> dict[str, tuple]:
+    """Names that are functions, known before anything is parsed (σ alone then means σ(x))."""
+    functions: dict[str, tuple] = {}
+    for definition in given:
+        if isinstance(definition.lhs, AppliedUndef):
+            functions[definition.lhs.func.__name__] = definition.lhs.args
+    for claim in claims:
+        if claim.relation and claim.relation not in _NOT_EQUATIONS and not claim.point:
+            found = _function_lhs(claim.lhs)
+            if found and found[0] not in KNOWN_FUNCTIONS and found[0] not in functions:
+                functions[found[0]] = found[1]
+    for match in _APPLIED_GREEK.finditer(everything):
+        if not _SCALAR[match.group(1)].search(everything):
+            functions.setdefault(match.group(1), (variable,))
+    if sigmoid and re.search(r"\\sigma(?![A-Za-z])", everything):
+        functions.setdefault("sigma", (variable,))
+    defined_names = {
+        _name_of(c.lhs.strip())
+        for c in claims
+        if re.fullmatch(_NAME, c.lhs.strip()) and (c.relation == "=" or c.relation in _DEFINITION_RELATIONS)
+    }
+    # y' or dy/dx on a name nobody defines: y is a function of the variable (implicit differentiation)
+    # (dc/dx alone is read as a constant's derivative, as SymPy writes it; y, u and v are the
+    # names people give a dependent quantity)
+    leibniz = [m for m in _LEIBNIZ_NAME.finditer(everything) if m.group(1) in "yuv"]
+    # letters in command names (\sigma') are not names; letters written together are (uv')
+    for match in [*_PRIMED.finditer(re.sub(r"\\[A-Za-z]+", " ", everything)), *leibniz]:
+        name = match.group(1)
+        if name == "d" or name in functions or name in FUNCTION_LETTERS or name in defined_names:
+            continue
+        if name == variable.name or name == "e":
+            continue
+        functions[name] = ("implicit",)
+    return functions
+
+
+def _is_definition(
+    claim: _Claim,
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    definitions: list[Definition],
+    seen: set[str],
+    implicit: set[sp.Basic],
+) -> bool:
     named = isinstance(lhs, sp.Symbol) or (
+        isinstance(lhs, AppliedUndef)
+        and all(isinstance(a, sp.Symbol) for a in lhs.args)
+        and lhs not in implicit
+    )
+    if not named or any(
+        d.lhs == lhs or (isinstance(lhs, AppliedUndef) and getattr(d.lhs, "func", None) == lhs.func)
+        for d in definitions
+    ):
+        return False
+    name = lhs.name if isinstance(lhs, sp.Symbol) else lhs.func.__name__
+    if rhs.has(lhs) or (isinstance(lhs, AppliedUndef) and rhs.has(lhs.func)):
+        return False
+    if claim.relation in _DEFINITION_RELATIONS or claim.relation.startswith((r"\stackrel", r"\overset")):
+        return True
+    if claim.defining:
+        return True
+    # a name set equal to something where it first appears defines it
+    return name not in seen and not rhs.is_number
+
+
+_NEW_EXAMPLE = frozenset("let for consider take suppose put now define defining set setting denote".split())
+
+
+def _definable(lhs: sp.Basic) -> bool:
+    """A name, or a function of names: what a definition can give a value to."""
+    return isinstance(lhs, sp.Symbol) or (
         isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args)
     )
-    return named and all(d.lhs != lhs for d in definitions)
+
+
+class _Versions:
+    """Names defined again for a new example (``f``, then ``f_2``): the one meant from here on."""
+
+    def __init__(self) -> None:
+        self.renamed: dict[sp.Basic, sp.Basic] = {}  # the name as written -> its current version
+
+    def current(self, expr: sp.Basic) -> sp.Basic:
+        for old, new in self.renamed.items():
+            expr = expr.xreplace({old: new}) if isinstance(old, sp.Symbol) else expr.replace(old, new)
+        return expr
+
+    def new(self, lhs: sp.Basic, definitions: list[Definition]) -> sp.Basic:
+        """A fresh version of the name ``lhs`` (as written), which later claims will mean."""
+        head = _head(lhs)
+        base = head.name if isinstance(head, sp.Symbol) else head.__name__
+        taken = {str(_head(d.lhs)) for d in definitions}
+        number = 2
+        while f"{base}_{number}" in taken:
+            number += 1
+        if isinstance(lhs, sp.Symbol):
+            fresh: sp.Basic = sp.Symbol(f"{base}_{number}")
+            self.renamed[lhs] = fresh
+            return fresh
+        function = sp.Function(f"{base}_{number}")
+        self.renamed[head] = function
+        return function(*lhs.args)
+
+
+def _head(expr: sp.Basic) -> sp.Basic:
+    """The name of ``u`` or of ``f(x)``."""
+    return expr.func if isinstance(expr, AppliedUndef) else expr
+
+
+def _defining(lhs: sp.Basic, definitions: list[Definition]) -> Definition | None:
+    """The definition of ``lhs``'s name, if it has one."""
+    if not isinstance(lhs, (sp.Symbol, AppliedUndef)):
+        return None
+    return next((d for d in definitions if _head(d.lhs) == _head(lhs)), None)
+
+
+def _is_generic(rhs: sp.Basic, definitions: list[Definition]) -> bool:
+    """``f(u)``: an unspecified function of something, as a general rule is stated."""
+    defined = {d.lhs.func for d in definitions if isinstance(d.lhs, AppliedUndef)}
+    return isinstance(rhs, AppliedUndef) and rhs.func not in defined
+
+
+def _is_relation(lhs: sp.Basic, rhs: sp.Basic, implicit: set[sp.Basic]) -> bool:
+    """x² + y² = 1 about an implicit function y: a relation, not an identity to check."""
+    both = (lhs, rhs)
+    return any(e.has(f) for e in both for f in implicit) and not any(e.has(sp.Derivative) for e in both)
+
+
+def _condition(claim: _Claim, read: object) -> sp.Basic | None:
+    """The claim's conditions as one SymPy boolean (None when it has none)."""
+    found = []
+    for text in claim.conditions:
+        try:
+            condition = _read_condition(text)
+        except DeriveError:
+            continue  # words that are not a condition ("for all x"): prose, not a restriction
+        if condition is not None:
+            found.append(condition)
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else sp.And(*found)
+
+
+def _read_condition(text: str) -> sp.Basic | None:
+    text = re.sub(r"^\s*(?:\\text\{[^{}]*\}|if|for|when)\s*", "", text)
+    text = text.replace("!=", r"\neq ").replace("<=", r"\leq ").replace(">=", r"\geq ")
+    try:
+        condition = parse_latex(text)
+    except ParseError as exc:
+        raise DeriveError(str(exc)) from None
+    if not isinstance(condition, sp.Basic) or not (
+        condition.is_Relational or condition in (sp.true, sp.false)
+    ):
+        return None
+    indices = {s: sp.Symbol(s.name, integer=True) for s in condition.free_symbols if s.name in INDEX_LETTERS}
+    return condition.xreplace(indices)
 
 
 def _unreadable(claim: _Claim, reason: str) -> Step:
@@ -362,16 +802,17 @@ def _unreadable(claim: _Claim, reason: str) -> Step:
     )
 
 
-def _variable(steps: list[Step], definitions: list[Definition]) -> sp.Symbol:
+def _variable(steps: list[Step], definitions: list[Definition], guess: sp.Symbol) -> sp.Symbol:
     """The variable of the derivation: the first one something is differentiated by that is not a
-    defined name (x when nothing is differentiated)."""
+    defined name (the guess from the text when nothing is differentiated)."""
     defined = {d.lhs for d in definitions}
     for step in steps:
         for derivative in sorted((*step.lhs.atoms(sp.Derivative), *step.rhs.atoms(sp.Derivative)), key=str):
             for v in derivative.variables:
-                if v not in defined:
+                if v not in defined and isinstance(v, sp.Symbol):
                     return v
     for definition in definitions:
-        if isinstance(definition.lhs, AppliedUndef):
-            return definition.lhs.args[0]
-    return sp.Symbol("x")
+        parameter = definition.lhs.args[0] if isinstance(definition.lhs, AppliedUndef) else None
+        if parameter is not None and parameter.is_Symbol and not parameter.is_integer:
+            return parameter
+    return guess

@@ -22,8 +22,10 @@ def continues(previous: Step | None, step: Step) -> bool:
 
 
 def summary(derivation: Derivation) -> str:
-    """``12 claims: 11 verified symbolically, 1 numerically (not proved)`` and so on."""
-    counts = Counter(s.verdict.status for s in (*derivation.steps, derivation.result))
+    """``12 claims: 11 verified symbolically, 1 numerically (not proved)`` and so on; for a
+    document, ``41 of 44 claims read: …`` (the result line derive adds is not a claim)."""
+    claims = derivation.steps if derivation.result_is_added else (*derivation.steps, derivation.result)
+    counts = Counter(s.verdict.status for s in claims)
     total = sum(counts.values())
     parts = [f"{counts['symbolic']} verified symbolically"] if counts.get("symbolic") else []
     if counts.get("numeric"):
@@ -34,7 +36,11 @@ def summary(derivation: Derivation) -> str:
         parts.append(f"{counts['undecided']} undecided")
     if counts.get("unchecked"):
         parts.append(f"{counts['unchecked']} not read")
-    text = f"{total} claims: " + ", ".join(parts)
+    if derivation.result_is_added:
+        read = total - sum(1 for s in claims if s.unreadable)
+        text = f"{read} of {total} claims read: " + ", ".join(parts)
+    else:
+        text = f"{total} claims: " + ", ".join(parts)
     failure = derivation.first_failure()
     if failure is not None and failure.line is not None:
         text += f"; the first wrong step is on line {failure.line}"

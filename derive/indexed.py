@@ -1,0 +1,204 @@
+"""Claims about indexed quantities, checked by instantiating them at small sizes.
+
+``\\frac{\\partial a_j}{\\partial z_i} = a_j(\\delta_{ij} - a_i)`` is a claim about every size n
+of the vector z and every pair of indices i, j. SymPy cannot decide such a claim symbolically
+in general, but each concrete case is an ordinary equation between expressions in z_1 … z_n.
+:func:`instances` lists those cases for n = 1 … 4 and every value of the free indices; a
+claim holds as far as this evidence goes when every instance holds, and one failing instance
+refutes it (its description says where: ``n = 3, i = 2, j = 1``).
+
+Conventions (those of the LaTeX reader): an index is an integer symbol (i, j, k, l, m) that
+appears in an ``Indexed`` name, a ``KroneckerDelta`` or the arguments of an indexed function
+(``a(j)`` for a document's ``a_j = …``); the size is a symbol in the bounds of a ``Sum`` or
+``Product`` (``n``), or one the caller names. In an instance every ``Indexed`` element becomes a
+plain symbol named as the reader names ``z_1`` (``z[2]`` → ``z_2``, ``x[1, 2]`` → ``x_12``), every
+finite sum and product is written out, and every Kronecker delta is 0 or 1.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .model import Definition
+
+SIZES = (1, 2, 3, 4)
+MAX_INSTANCES = 400  # more than this (five free indices, say) is refused, not enumerated
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One concrete case of an indexed claim.
+
+    ``lhs`` and ``rhs`` contain no sums with symbolic bounds, no free index and no ``Indexed``
+    element; ``substitution`` is what was put in (size and index values), so that the same
+    case can be made of the derivation's definitions with :func:`concrete`.
+    """
+
+    lhs: sp.Basic
+    rhs: sp.Basic
+    substitution: tuple[tuple[sp.Symbol, int], ...]
+    description: str  # "n = 3, i = 2, j = 1"
+
+
+def is_indexed(*exprs: sp.Basic | None) -> bool:
+    """True when any expression has a sum, a product, an indexed name or a Kronecker delta."""
+    kinds = (sp.Sum, sp.Product, sp.Indexed, sp.KroneckerDelta)
+    return any(e is not None and e.has(*kinds) for e in exprs)
+
+
+def sizes_of(*exprs: sp.Basic | None) -> list[sp.Symbol]:
+    """The symbols that bound a sum or a product (the sizes ``n``), in name order."""
+    found: set[sp.Symbol] = set()
+    for expr in exprs:
+        if expr is None:
+            continue
+        for node in expr.atoms(sp.Sum, sp.Product):
+            for _, lower, upper in node.limits:
+                found |= {s for s in (lower.free_symbols | upper.free_symbols) if isinstance(s, sp.Symbol)}
+    return sorted(found, key=lambda s: s.name)
+
+
+def free_indices(*exprs: sp.Basic | None, sizes: Iterable[sp.Symbol] = ()) -> list[sp.Symbol]:
+    """The free index symbols of the expressions (not summed over, not a size), in name order."""
+    excluded = set(sizes)
+    found: set[sp.Symbol] = set()
+    for expr in exprs:
+        if expr is None:
+            continue
+        candidates: set[sp.Basic] = set()
+        for node in expr.atoms(sp.Indexed):
+            for index in node.indices:
+                candidates |= index.free_symbols
+        for node in expr.atoms(sp.KroneckerDelta):
+            candidates |= node.free_symbols
+        for node in expr.atoms(AppliedUndef):
+            candidates |= {a for a in node.args if isinstance(a, sp.Symbol) and a.is_integer}
+        candidates |= {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.is_integer}
+        bound = {v for node in expr.atoms(sp.Sum, sp.Product) for v in node.variables}
+        found |= {s for s in candidates if isinstance(s, sp.Symbol)} - bound
+    return sorted(found - excluded, key=lambda s: s.name)
+
+
+def indexed_functions(definitions: Iterable[Definition]) -> frozenset[str]:
+    """Names defined as functions of indices (``a(j)`` for ``a_j = …``): their values at index
+    values are the names ``a_1``, ``a_2``, … of an instance."""
+    return frozenset(
+        d.lhs.func.__name__
+        for d in definitions
+        if isinstance(d.lhs, AppliedUndef) and all(a.is_integer for a in d.lhs.args)
+    )
+
+
+def concrete(
+    expr: sp.Basic, substitution: Iterable[tuple[sp.Symbol, int]], functions: Iterable[str] = ()
+) -> sp.Basic:
+    """``expr`` with the size and indices put in, sums written out and ``z[2]`` as ``z_2``;
+    the functions named in ``functions`` at index values become names too (``a(2)`` → ``a_2``).
+
+    Derivatives are kept (unevaluated) but now taken by plain symbols, so the verifier can
+    evaluate them as it does any other derivative.
+    """
+    functions = frozenset(functions)
+    values = {symbol: sp.Integer(value) for symbol, value in substitution}
+    result = expr.xreplace(values)
+    # finite sums and products, innermost first, without evaluating what is inside them
+    for _ in range(20):
+        finite = [
+            node
+            for node in result.atoms(sp.Sum, sp.Product)
+            if all(lower.is_Integer and upper.is_Integer for _, lower, upper in node.limits)
+        ]
+        if not finite:
+            break
+        result = result.xreplace({node: node.doit(deep=False) for node in finite})
+    elements = {
+        node: sp.Symbol(f"{node.base.label}_{''.join(str(i) for i in node.indices)}")
+        for node in result.atoms(sp.Indexed)
+        if all(i.is_Integer for i in node.indices)
+    }
+    elements.update(
+        {
+            node: sp.Symbol(f"{node.func.__name__}_{''.join(str(a) for a in node.args)}")
+            for node in result.atoms(AppliedUndef)
+            if node.func.__name__ in functions and all(a.is_Integer for a in node.args)
+        }
+    )
+    return result.xreplace(elements)
+
+
+def instances(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    condition: sp.Basic | None = None,
+    sizes: Iterable[int] = SIZES,
+    context: Iterable[sp.Basic] = (),
+    definitions: Iterable[Definition] = (),
+) -> list[Instance]:
+    """The concrete cases of the claim ``lhs = rhs`` (made only where ``condition`` holds).
+
+    For each size N in ``sizes`` (1 … 4), every size symbol (a sum's bound ``n``, found in
+    the claim, its condition or the expressions of ``context`` such as the definitions' right
+    sides) is set to N, and every free index takes every value 1 … N. Cases where the
+    condition is false (``i ≠ j`` at i = j) are left out. A claim with no size symbol and no
+    free index has one instance, itself made concrete. Raises ``ValueError`` when there
+    would be more than :data:`MAX_INSTANCES` cases.
+    """
+    definitions = tuple(definitions)
+    context = (*context, *(d.rhs for d in definitions))
+    functions = indexed_functions(definitions)
+    size_symbols = sizes_of(lhs, rhs, condition, *context)
+    indices = free_indices(lhs, rhs, condition, sizes=size_symbols)
+    sizes = tuple(sizes) if (size_symbols or indices) else (0,)
+    found: list[Instance] = []
+    for size in sizes:
+        ranges = [range(1, size + 1)] * len(indices)
+        for values in itertools.product(*ranges):
+            substitution = tuple([(s, size) for s in size_symbols] + list(zip(indices, values, strict=True)))
+            if condition is not None:
+                holds = condition.xreplace({s: sp.Integer(v) for s, v in substitution})
+                if holds is sp.false or holds == sp.false:
+                    continue
+            if len(found) >= MAX_INSTANCES:
+                raise ValueError(f"more than {MAX_INSTANCES} cases: too many free indices to instantiate")
+            description = ", ".join(f"{s} = {v}" for s, v in substitution)
+            found.append(
+                Instance(
+                    concrete(lhs, substitution, functions),
+                    concrete(rhs, substitution, functions),
+                    substitution,
+                    description,
+                )
+            )
+    return found
+
+
+def concrete_definitions(definitions: Iterable[Definition], instance: Instance) -> tuple[Definition, ...]:
+    """The definitions as they are in ``instance``: sizes put in, sums written out, ``z[k]`` as
+    ``z_k``. A function of indices (``a(j) := e^{z_j}/Σ_k e^{z_k}``) becomes one name per index
+    value of the instance's size (``a_1 := e^{z_1}/(e^{z_1} + e^{z_2})``, ``a_2 := …`` at n = 2),
+    the names its claims are written in."""
+    definitions = tuple(definitions)
+    functions = indexed_functions(definitions)
+    size = max((v for _, v in instance.substitution), default=0)
+    made = []
+    for definition in definitions:
+        if isinstance(definition.lhs, AppliedUndef) and definition.lhs.func.__name__ in functions:
+            parameters = definition.lhs.args
+            for values in itertools.product(range(1, size + 1), repeat=len(parameters)):
+                substitution = [*instance.substitution, *zip(parameters, values, strict=True)]
+                name = sp.Symbol(f"{definition.lhs.func.__name__}_{''.join(str(v) for v in values)}")
+                made.append(
+                    Definition(name, concrete(definition.rhs, substitution, functions), definition.why)
+                )
+            continue
+        made.append(
+            Definition(
+                definition.lhs, concrete(definition.rhs, instance.substitution, functions), definition.why
+            )
+        )
+    return tuple(made)

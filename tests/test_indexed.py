@@ -1,0 +1,135 @@
+"""Indexed claims made concrete: sizes 1 … 4 and every value of the free indices."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive.indexed import concrete, free_indices, instances, is_indexed, sizes_of
+from derive.model import Definition
+from derive.read.documents import load
+from derive.read.latex_math import parse_latex
+
+i, j, k = (sp.Symbol(c, integer=True) for c in "ijk")
+n = sp.Symbol("n", integer=True, positive=True)
+z = sp.IndexedBase("z")
+
+
+def _holds(lhs: sp.Basic, rhs: sp.Basic, definitions: tuple[Definition, ...], substitution: tuple) -> bool:
+    """A tiny stand-in for the verifier: definitions in, derivatives done, difference simplified."""
+
+    def expand(expr: sp.Basic) -> sp.Basic:
+        for definition in reversed(definitions):  # later definitions are written in earlier names
+            parameters = definition.lhs.args
+            body = concrete(definition.rhs, [(s, v) for s, v in substitution if s not in parameters])
+            if isinstance(definition.lhs, sp.Symbol):
+                expr = expr.xreplace({definition.lhs: body})
+            else:
+                expr = expr.replace(definition.lhs.func, sp.Lambda(parameters, body))
+        return concrete(expr, substitution).doit()
+
+    return sp.simplify(expand(lhs) - expand(rhs)) == 0
+
+
+def test_a_sum_is_written_out_at_each_size() -> None:
+    lhs = parse_latex(r"\sum_{k=1}^{n} z_k")
+    cases = instances(lhs, lhs)
+    assert [c.description for c in cases] == ["n = 1", "n = 2", "n = 3", "n = 4"]
+    assert cases[2].lhs == sp.Symbol("z_1") + sp.Symbol("z_2") + sp.Symbol("z_3")
+    assert all(not c.lhs.has(sp.Sum, sp.Indexed) for c in cases)
+
+
+def test_free_indices_take_every_value_and_the_condition_filters() -> None:
+    lhs = sp.KroneckerDelta(i, j)
+    everything = instances(lhs, sp.Integer(0))
+    assert len(everything) == 1 + 4 + 9 + 16
+    assert everything[1].description == "i = 1, j = 1"
+    off_diagonal = instances(lhs, sp.Integer(0), sp.Ne(i, j))
+    assert len(off_diagonal) == 0 + 2 + 6 + 12
+    assert all(c.lhs == 0 for c in off_diagonal)
+
+
+def test_the_size_in_a_definition_is_found_through_the_context() -> None:
+    definition = Definition(sp.Function("a")(j), sp.exp(z[j]) / sp.Sum(sp.exp(z[k]), (k, 1, n)))
+    lhs = sp.Derivative(sp.Function("a")(j), z[i])
+    assert sizes_of(lhs) == []
+    assert sizes_of(lhs, definition.rhs) == [n]
+    assert free_indices(lhs, definition.rhs, sizes=[n]) == [i, j]
+    cases = instances(lhs, lhs, context=[definition.rhs])
+    assert cases[-1].description == "n = 4, i = 4, j = 4"
+
+
+def test_the_softmax_jacobian_holds_in_every_case_and_a_wrong_entry_is_found() -> None:
+    document = load(
+        "The softmax $a_j = \\frac{e^{z_j}}{\\sum_{k=1}^{n} e^{z_k}}$.\n\n"
+        "$$\\frac{\\partial a_j}{\\partial z_i} = a_j(\\delta_{ij} - a_i)$$\n\n"
+        "$$\\frac{\\partial a_j}{\\partial z_i} = a_j(1 - a_i) \\quad \\text{if } i \\neq j$$\n",
+        "markdown",
+    )
+    right, wrong = document.steps
+    context = [d.rhs for d in document.definitions]
+    assert all(
+        _holds(c.lhs, c.rhs, document.definitions, c.substitution)
+        for c in instances(right.lhs, right.rhs, right.condition, context=context)
+    )
+    failing = [
+        c.description
+        for c in instances(wrong.lhs, wrong.rhs, wrong.condition, context=context)
+        if not _holds(c.lhs, c.rhs, document.definitions, c.substitution)
+    ]
+    assert failing[0] == "n = 2, i = 1, j = 2"
+    assert "n = 1, i = 1, j = 1" not in failing
+
+
+def test_cross_entropy_gradient_through_the_softmax() -> None:
+    document = load(
+        "With $a_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$ and $L = -\\sum_k y_k \\log a_k$:\n\n"
+        "$$\\frac{\\partial L}{\\partial z_i} = a_i \\sum_k y_k - y_i$$\n",
+        "markdown",
+    )
+    (step,) = document.steps
+    context = [d.rhs for d in document.definitions]
+    cases = instances(step.lhs, step.rhs, context=context)
+    assert len(cases) == 1 + 2 + 3 + 4
+    assert all(_holds(c.lhs, c.rhs, document.definitions, c.substitution) for c in cases)
+
+
+def test_a_claim_without_indices_is_its_own_single_instance() -> None:
+    x = sp.Symbol("x")
+    (case,) = instances(x**2, x * x)
+    assert case.description == "" and case.lhs == x**2
+    assert not is_indexed(x**2) and is_indexed(sp.KroneckerDelta(i, j))
+
+
+def test_too_many_free_indices_are_refused() -> None:
+    many = sp.Add(*(sp.Symbol(c, integer=True) for c in "ijklm"))
+    with pytest.raises(ValueError, match="cases"):
+        instances(many, many)
+
+
+def test_each_instance_is_an_equation_the_verifier_can_decide() -> None:
+    from derive.indexed import concrete_definitions
+    from derive.verify import check_equation
+
+    document = load(
+        "Softmax: $s_i = \\frac{e^{x_i}}{\\sum_k e^{x_k}}$.\n\n"
+        "$$\\frac{\\partial s_i}{\\partial x_j} = s_i(\\delta_{ij} - s_j)$$\n\n"
+        "$$\\frac{\\partial s_i}{\\partial x_j} = s_i s_j \\quad \\text{if } i \\neq j$$\n",
+        "markdown",
+    )
+    verdicts = []
+    for step in document.steps:
+        cases = instances(
+            step.lhs, step.rhs, step.condition, sizes=(1, 2, 3), definitions=document.definitions
+        )
+        verdicts.append(
+            [
+                check_equation(
+                    c.lhs, c.rhs, concrete_definitions(document.definitions, c), document.variable
+                ).status
+                for c in cases
+            ]
+        )
+    right, wrong = verdicts
+    assert set(right) <= {"symbolic", "numeric"}
+    assert set(wrong) == {"failed"}
