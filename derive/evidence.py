@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -143,8 +143,57 @@ def seed_of(*parts: sp.Basic) -> int:
     return zlib.crc32("=".join(sp.srepr(p) for p in parts).encode())
 
 
+# Where a function is real: log needs a positive argument, a root a nonnegative base, …
+_REQUIREMENTS: tuple[tuple[type, Callable[[sp.Float], bool]], ...] = (
+    (sp.log, lambda a: a > 0),
+    (sp.asin, lambda a: abs(a) <= 1),
+    (sp.acos, lambda a: abs(a) <= 1),
+    (sp.acosh, lambda a: a >= 1),
+    (sp.atanh, lambda a: abs(a) < 1),
+    (sp.acoth, lambda a: abs(a) > 1),
+    (sp.asec, lambda a: abs(a) >= 1),
+    (sp.acsc, lambda a: abs(a) >= 1),
+)
+
+
+def requirements(expr: sp.Basic) -> tuple[tuple[sp.Expr, Callable[[sp.Float], bool]], ...]:
+    """What ``expr`` needs of each part of itself to be a real function there: every log of a
+    positive quantity, every root or fractional power of a nonnegative one (a positive one when
+    it divides), every inverse function within its real range. These hold inside derivatives
+    too: d/dx acosh(x) says nothing for x < 1, whatever formula its derivative has."""
+    found: list[tuple[sp.Expr, Callable[[sp.Float], bool]]] = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and not node.exp.is_integer and node.base.free_symbols:
+            negative = node.exp.is_negative
+            found.append((node.base, (lambda a: a > 0) if negative else (lambda a: a >= 0)))
+            continue
+        for kind, test in _REQUIREMENTS:
+            if isinstance(node, kind) and node.args[0].free_symbols:
+                found.append((node.args[0], test))
+    return tuple(dict.fromkeys(found))
+
+
+def meets(needs: tuple[tuple[sp.Expr, Callable[[sp.Float], bool]], ...], point: dict) -> bool:
+    """True when every requirement holds at ``point`` (a part that is not a real number fails)."""
+    for part, test in needs:
+        if out_of_range(part, point):
+            return False
+        try:
+            number = _evaluate(part, point, 30)
+        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError, AttributeError):
+            return False
+        if not number.is_Number or not number.is_real or number.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return False
+        if not test(number):
+            return False
+    return True
+
+
 class Sampler:
-    """Evaluates two expressions at reproducible random points (see the module docstring)."""
+    """Evaluates two expressions at reproducible random points (see the module docstring).
+
+    ``needs`` are the requirements (:func:`requirements`) of the left and right side as the
+    claim was written, before derivatives were carried out."""
 
     def __init__(
         self,
@@ -152,7 +201,9 @@ class Sampler:
         right: sp.Basic,
         condition: sp.Basic | None = None,
         near: tuple[sp.Expr, ...] = (),
+        needs: tuple[tuple, tuple] = ((), ()),
     ) -> None:
+        self.needs = needs
         self.rng = random.Random(seed_of(left, right, sp.true if condition is None else condition))
         self.functions = RandomFunctions(self.rng)
         self.left, self.right = self.functions.replace(left), self.functions.replace(right)
@@ -230,6 +281,9 @@ class Sampler:
     # -- evaluation -----------------------------------------------------------------------------
     def sample(self, point: dict[sp.Symbol, sp.Rational], last: int = len(PRECISIONS)) -> Sample:
         """Compare both sides at ``point`` at rising precision (the first ``last`` precisions)."""
+        inside = [meets(need, point) for need in self.needs]
+        if not all(inside):
+            return Sample(point, Outcome.ONE_SIDED if any(inside) else Outcome.UNDEFINED)
         previous: sp.Float | None = None
         for index, digits in enumerate(PRECISIONS[:last]):
             left, right = value(self.left, point, digits), value(self.right, point, digits)

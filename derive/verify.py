@@ -38,8 +38,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 
-from . import cases
-from .evidence import PRECISIONS, Outcome, Sample, Sampler, Tally, value, vouched_nonzero
+from . import cases, relations
+from .evidence import PRECISIONS, Outcome, Sample, Sampler, Tally, requirements, value, vouched_nonzero
 from .model import Definition, Derivation, Status, Step, Verdict
 from .parse import parse
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
@@ -85,14 +85,21 @@ class Expander:
         self.variable = _real(variable)
         self.values: dict[sp.Basic, sp.Basic] = {}
         self.expanded: dict[sp.Basic, sp.Basic] = {}
+        self.written: dict[sp.Basic, sp.Basic] = {}
         self.busy: set[object] = set()
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with every defined name replaced and every derivative carried out; every
         name that is not defined is a real variable."""
         if expr not in self.expanded:
-            self.expanded[expr] = _real_symbols(self.substitute(expr).doit())
+            self.expanded[expr] = _real_symbols(self.substituted(expr).doit())
         return self.expanded[expr]
+
+    def substituted(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with the definitions substituted, derivatives not yet carried out."""
+        if expr not in self.written:
+            self.written[expr] = _real_symbols(self.substitute(expr))
+        return self.written[expr]
 
     def substitute(self, expr: sp.Basic) -> sp.Basic:
         if any(v in self.names for d in expr.atoms(sp.Derivative) for v in d.variables):
@@ -168,6 +175,7 @@ def as_expression(value: sp.Basic | str | int | float) -> sp.Basic:
 
 
 _ERRORS = (
+    StopIteration,  # raised from inside simplify on some sums
     TypeError,
     ValueError,
     NotImplementedError,
@@ -233,6 +241,7 @@ def check_equation(
         with time_limit(budget.seconds):
             expand = expander or Expander(definitions, variable)
             left, right = expand(lhs), expand(rhs)
+            needs = (requirements(expand.substituted(lhs)), requirements(expand.substituted(rhs)))
     except _CannotCheck as exc:
         return Verdict(Status.UNDECIDED, str(exc))
     except OutOfTime:
@@ -245,9 +254,20 @@ def check_equation(
             return Verdict(Status.UNDECIDED, "the condition never holds")
         if condition == sp.true:
             condition = None
+    relation = relations.relation_of(condition)
+    if relation is not None:
+        try:
+            found = relations.follows(left, right, relation, _real(variable))
+        except _ERRORS:
+            found = None
+        if found is not None:
+            return found
+        return Verdict(
+            Status.UNDECIDED, f"the relation {sp.sstr(relation)} defines no function to check it on"
+        )
     derivatives = bool(lhs.atoms(sp.Derivative, sp.Subs) or rhs.atoms(sp.Derivative, sp.Subs))
     try:
-        verdict = _Claim(left, right, condition, budget, derivatives).decide()
+        verdict = _Claim(left, right, condition, budget, derivatives, needs).decide()
     except _SafetyNet:
         return Verdict(Status.UNDECIDED, "checking ran past the safety limit on time")
     except _ERRORS as exc:  # SymPy could not evaluate the sides: nothing is claimed either way
@@ -270,8 +290,10 @@ class _Claim:
         condition: sp.Basic | None,
         budget: Budget,
         derivatives: bool = False,
+        needs: tuple[tuple, tuple] = ((), ()),
     ) -> None:
         self.left, self.right, self.condition, self.budget = left, right, condition, budget
+        self.needs = needs
         # a derivative at a corner has no value, whatever convention SymPy evaluates it by
         self.derivatives = derivatives
         self.symbols = sorted((left.free_symbols | right.free_symbols), key=lambda s: s.name)
@@ -305,7 +327,7 @@ class _Claim:
     # -- pieces of the ladder ----------------------------------------------------------------
     def sampler(self, condition: sp.Basic | None = None, near: tuple[sp.Expr, ...] = ()) -> Sampler:
         condition = self.condition if condition is None else _both(self.condition, condition)
-        return Sampler(self.left, self.right, condition, near)
+        return Sampler(self.left, self.right, condition, near, self.needs)
 
     def run(self, sampler: Sampler, wanted: int, attempts: int, last: int = 4) -> Tally:
         try:
@@ -387,7 +409,10 @@ class _Claim:
         method = _symbolic_zero(difference.xreplace({x: signed}), self.budget)
         if method is None:
             return None
-        where = (x > 0 if side > 0 else x < 0) if self.condition is None else None
+        where = None
+        if self.condition is None:  # where both sides are real: all of it, not just its sign
+            domain = self.common_domain(x)
+            where = self.domain_note(domain, x) if domain is not None else (x > 0 if side > 0 else x < 0)
         return Verdict(Status.SYMBOLIC, f"{method}, for {x} {'>' if side > 0 else '<'} 0", where=where)
 
     def domain_sign(self, x: sp.Symbol) -> int | None:
@@ -520,8 +545,8 @@ class _Claim:
         if _symbolic_zero(difference.xreplace({x: signed}), self.budget):
             return Verdict(Status.SYMBOLIC, "piece")
         inside = piece.interval.as_relational(x)
-        inner = _Claim(piece.left, piece.right, _both(self.condition, inside), self.budget)
-        sampler = Sampler(piece.left, piece.right, inner.condition, (piece.low, piece.high))
+        inner = _Claim(piece.left, piece.right, _both(self.condition, inside), self.budget, needs=self.needs)
+        sampler = Sampler(piece.left, piece.right, inner.condition, (piece.low, piece.high), self.needs)
         tally = inner.run(sampler, self.budget.points, self.budget.attempts)
         if tally.counterexample is not None:
             return self.refuted(tally.counterexample)
@@ -643,10 +668,36 @@ def _distinct(left: sp.Basic | None, right: sp.Basic | None, gap: sp.Basic | Non
 def verify_step(
     step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET, expander: Expander | None = None
 ) -> Verdict:
-    """The verdict for one step, in the context of ``derivation``'s definitions."""
+    """The verdict for one step, in the context of ``derivation``'s definitions. A claim with
+    indices or sums up to n is checked in each of its concrete cases (:mod:`derive.indexed`)."""
+    from . import indexed
+
+    context = (step.lhs, step.rhs, step.condition)
+    if indexed.is_indexed(*context) or indexed.is_indexed(*(d.rhs for d in derivation.definitions)):
+        return _by_instances(step, derivation, budget)
     return check_equation(
         step.lhs, step.rhs, derivation.definitions, derivation.variable, budget, expander, step.condition
     )
+
+
+def _by_instances(step: Step, derivation: Derivation, budget: Budget) -> Verdict:
+    from . import indexed
+
+    try:
+        cases_ = indexed.instances(step.lhs, step.rhs, step.condition, definitions=derivation.definitions)
+    except (ValueError, *_ERRORS) as exc:
+        return Verdict(Status.UNDECIDED, f"its concrete cases could not be formed: {exc}")
+    if not cases_:
+        return Verdict(Status.UNDECIDED, "no concrete case of it could be formed")
+    kinds = set()
+    for case in cases_:
+        definitions = indexed.concrete_definitions(derivation.definitions, case)
+        verdict = check_equation(case.lhs, case.rhs, definitions, derivation.variable, budget)
+        if not verdict.ok:
+            return replace(verdict, method=f"in the case {case.description}: {verdict.method}")
+        kinds.add(verdict.status)
+    status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
+    return Verdict(status, f"in each of its {len(cases_)} concrete cases (sizes 1 to 4, every index)")
 
 
 class _NameSpace:
