@@ -26,6 +26,7 @@ from .model import Definition, Derivation, Step
 from .timing import OutOfTime, time_limit
 
 SAMPLE_POINTS = (0, 2, -2, 5, -5, 10, -10)
+PARAMETERS = sp.symbols("alpha lambda")  # as the catalog names them
 LAYERS = (1, 2, 5, 10)
 SOLVE_MAX_OPS = 60  # equations larger than this are not handed to solve
 SAFETY_SECONDS = 60.0  # per SymPy call, times DERIVE_TIME_SCALE; never reached on the catalog
@@ -39,7 +40,8 @@ def _function(name: str) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
         expr = 1 / (1 + sp.exp(-x))
     elif name in CATALOG:
         expr, variable, _ = CATALOG[name]()
-        if variable != x or expr.free_symbols - {x}:
+        # ELU's α and SELU's λ are parameters; the logistic loss's y is a second input
+        if variable != x or expr.free_symbols - {x, *PARAMETERS}:
             raise DeriveError(f"{name} is not a function of x alone; properties need one variable")
     elif name == "softmax":
         raise DeriveError("softmax is a function of several inputs; properties need one variable")
@@ -191,10 +193,12 @@ def properties(name: str) -> Derivation:
     d2 = _diff(expr, x, 2)
     steps: list[Step] = []
     for end in (sp.oo, -sp.oo):
-        value = sp.limit(expr, x, end)
-        steps.append(
-            Step(sp.Limit(fx, x, end), value, f"limit at {end}", "the range lies between the limits")
-        )
+        where, value = _limit(expr, x, end)
+        claim = sp.Limit(fx if where is None else where[0], x, end)
+        why = "the range lies between the limits"
+        if where is not None:
+            why += f"; there f(x) = {sp.sstr(where[0])} (the case {sp.sstr(where[1])})"
+        steps.append(Step(claim, value, f"limit at {end}", why))
     steps.append(Step(f(0), expr.subs(x, 0), "value at 0"))
     mirror = sp.simplify(expr.subs(x, -x) + expr)
     if x not in mirror.free_symbols:
@@ -320,8 +324,32 @@ def _simpler(condition: sp.Basic, y: sp.Symbol) -> sp.Basic:
         return condition
 
 
+def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr) -> tuple[tuple[sp.Expr, sp.Basic] | None, sp.Expr]:
+    """The limit at ±∞, and for a function given by cases the case that holds there with its
+    condition: the limit is stated for that case (SymPy's limit of cases cannot compare a
+    condition with ∞ when a parameter such as ELU's α is in it)."""
+    pieces = as_cases(expr, x)
+    if pieces is None:
+        return None, sp.limit(expr, x, end)
+    far = sp.Integer(10) ** 9 * sp.sign(end)
+    real = _real(x)
+    taken: sp.Basic = sp.false
+    for value, condition in pieces.args:
+        alone = sp.And(condition, sp.Not(taken))  # where this case is the one that holds
+        taken = sp.Or(taken, condition)
+        if condition.subs(x, far) is sp.true:
+            where = alone.xreplace({x: real}).as_set().as_relational(real).xreplace({real: x})
+            return (value, where), sp.limit(value, x, end)
+    raise ValueError(f"no case holds near {end}")
+
+
 def _decimal(value: sp.Expr) -> str:
     return f"{float(sp.N(value, 15)):.6g}"
+
+
+def _about(value: sp.Expr) -> str:
+    """ " ≈ 0.5" for a number; nothing for a value with a parameter in it (ELU's α)."""
+    return f" ≈ {_decimal(value)}" if value.is_number else ""
 
 
 def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Derivation:
@@ -354,10 +382,15 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
         corner = at_corners.get(point)
         if corner is not None:
             why = corner.differ(x)
-            for direction, value, side in (("-", corner.left, "left"), ("+", corner.right, "right")):
+            for case, value, side in (
+                (corner.left_case, corner.left, "left"),
+                (corner.right_case, corner.right, "right"),
+            ):
                 steps.append(
                     Step(
-                        sp.Limit(derivative, x, point, direction),
+                        # the case that holds on that side, differentiated at the corner: a claim
+                        # the verifier decides without limits of cases
+                        sp.Subs(sp.Derivative(case, x), x, point),
                         value,
                         f"no derivative at x = {point}: slope {sp.sstr(value)} from the {side}",
                         why,
@@ -365,9 +398,7 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
                 )
             continue
         value = sp.simplify(d1.subs(x, point))
-        steps.append(
-            Step(sp.Subs(derivative, x, point), value, f"value of the derivative ≈ {_decimal(value)}")
-        )
+        steps.append(Step(sp.Subs(derivative, x, point), value, f"value of the derivative{_about(value)}"))
     peaks = [sp.simplify(d1.subs(x, p)) for p in _solve(sp.Eq(_diff(expr, x, 2), 0), x)]
     if peaks:
         peak = max(peaks, key=lambda v: sp.N(v))
@@ -376,7 +407,7 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
                 Step(
                     sp.Pow(peak, layers, evaluate=False),
                     peak**layers,
-                    f"bound through {layers} stacked layers ≈ {_decimal(peak**layers)}",
+                    f"bound through {layers} stacked layers{_about(peak**layers)}",
                     "a product of derivatives is at most the largest slope to that power",
                 )
             )

@@ -15,12 +15,21 @@ x = sp.Symbol("x")
 SIGMOID = 1 / (1 + sp.exp(-x))
 
 
-ONE_VARIABLE = ["sigmoid", *(n for n, entry in sorted(CATALOG.items()) if entry()[0].free_symbols == {x})]
+PARAMETERS = set(sp.symbols("alpha lambda"))
+ONE_VARIABLE = [
+    "sigmoid",
+    *(
+        name
+        for name, entry in sorted(CATALOG.items())
+        if entry()[1] == x and entry()[0].free_symbols <= {x, *PARAMETERS}
+    ),
+]
 
 
 def test_the_functions_of_one_variable() -> None:
     assert {"sigmoid", "tanh", "relu", "leaky-relu", "mish", "gelu-tanh", "softsign"} <= set(ONE_VARIABLE)
-    assert not {"elu", "selu", "logistic-loss", "softmax"} & set(ONE_VARIABLE)  # parameters or inputs
+    assert {"elu", "selu"} <= set(ONE_VARIABLE)
+    assert not {"logistic-loss", "softmax"} & set(ONE_VARIABLE)  # a second input (the label y), n inputs
 
 
 @pytest.mark.parametrize("name", ONE_VARIABLE)
@@ -66,6 +75,18 @@ def test_gradient_at_a_corner_states_no_value() -> None:
         assert values[2] == 1 and values[-2] == slopes[0]
 
 
+def test_a_parameter_stays_symbolic() -> None:
+    """ELU: the limit at −∞ is −α, stated for the case that holds there; the corner note says
+    when the one-sided slopes agree."""
+    claims = {s.rule: s for s in properties("elu").steps}
+    assert claims["limit at -oo"].rhs == -sp.Symbol("alpha")
+    assert "x <= 0" in claims["limit at -oo"].why
+    assert "increasing" not in claims  # α(e^x − 1) increases only for α > 0
+    corner = [s for s in gradient("selu").steps if s.rule.startswith("no derivative")]
+    assert [s.rhs for s in corner] == [sp.Symbol("alpha") * sp.Symbol("lambda"), sp.Symbol("lambda")]
+    assert "differ unless α = 1 or λ = 0" in corner[0].why
+
+
 def test_softsign_is_differentiable_at_zero() -> None:
     values = {s.lhs.point[0]: s.rhs for s in gradient("softsign").steps if isinstance(s.lhs, sp.Subs)}
     assert values[0] == 1 and values[2] == sp.Rational(1, 9)
@@ -73,10 +94,12 @@ def test_softsign_is_differentiable_at_zero() -> None:
 
 def test_cli_exit_codes_of_built_ins(derive_cli) -> None:
     """Commands that used to fail on built-ins: a wrong inverse, a crash on |x|."""
-    for args in (("properties", "relu"), ("properties", "leaky-relu"), ("gradient", "softsign")):
+    fixed = [("properties", "relu"), ("properties", "leaky-relu"), ("gradient", "softsign")]
+    fixed.append(("properties", "elu"))
+    for args in fixed:
         run = derive_cli(*args)
         assert run.returncode == 0, (args, run.stdout[-500:], run.stderr[-500:])
-    for args in (("properties", "elu"), ("gradient", "softmax")):
+    for args in (("properties", "logistic-loss"), ("gradient", "softmax")):
         run = derive_cli(*args)
         assert run.returncode == 2 and "one variable" in run.stderr, args
 

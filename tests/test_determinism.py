@@ -3,8 +3,10 @@
 ``derive export`` is run twice in fresh processes, once as a user would and once with every
 wall-clock safety net cut to 0.3 of its length (``DERIVE_TIME_SCALE``) while another process
 keeps a core busy. Any output decided by a clock instead of by counted work shows up as a
-difference. This is one slow test (two full exports), part of the normal suite on purpose: a
-result that depends on the machine's load is a bug a new user would meet first.
+difference. That is one slow test (two full exports), part of the normal suite on purpose: a
+result that depends on the machine's load is a bug a new user would meet first. The quick
+tests below check the knob itself and that a safety net that fires gives no result rather than
+a different one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from derive.differentiate import _cleanup
+from derive.parse import parse
+from derive.timing import OutOfTime, time_limit, time_scale
 
 from .conftest import ROOT
 
@@ -47,3 +57,33 @@ def test_export_is_byte_identical_under_load_and_scaled_time_limits(tmp_path: Pa
     assert len(plain) >= 4 * 15  # every built-in in every format
     differing = [name for name in plain if loaded[name] != plain[name]]
     assert not differing, f"output depends on time or load: {differing}"
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"), [("", 1.0), ("0.3", 0.3), ("2", 2.0), ("0", 1.0), ("-1", 1.0), ("inf", 1.0), ("ten", 1.0)]
+)
+def test_time_scale_reads_the_environment(monkeypatch: pytest.MonkeyPatch, text: str, scale: float) -> None:
+    monkeypatch.setenv("DERIVE_TIME_SCALE", text)
+    assert time_scale() == scale
+
+
+def test_time_limit_is_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERIVE_TIME_SCALE", "0.01")
+    started = time.perf_counter()
+    with pytest.raises(OutOfTime), time_limit(5):
+        while time.perf_counter() - started < 4:
+            pass
+    assert time.perf_counter() - started < 1
+
+
+def test_a_clean_up_cut_short_is_no_clean_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the safety net fires in the last operation, the earlier ones are not kept either: a
+    slower machine gets no clean-up, never a different one."""
+    expr = parse("2 x (x + 1) + 2 x")
+    assert _cleanup(expr)  # normally something is shorter
+
+    def out_of_time(*args: object, **kwargs: object) -> None:
+        raise OutOfTime
+
+    monkeypatch.setattr(sp, "factor", out_of_time)
+    assert _cleanup(expr) == []
