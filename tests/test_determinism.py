@@ -59,9 +59,10 @@ def test_export_is_byte_identical_under_load_and_scaled_time_limits(tmp_path: Pa
     assert not differing, f"output depends on time or load: {differing}"
 
 
-@pytest.mark.parametrize(
-    ("text", "scale"), [("", 1.0), ("0.3", 0.3), ("2", 2.0), ("0", 1.0), ("-1", 1.0), ("inf", 1.0), ("ten", 1.0)]
-)
+SCALES = [("", 1.0), ("0.3", 0.3), ("2", 2.0), ("0", 1.0), ("-1", 1.0), ("inf", 1.0), ("ten", 1.0)]
+
+
+@pytest.mark.parametrize(("text", "scale"), SCALES)
 def test_time_scale_reads_the_environment(monkeypatch: pytest.MonkeyPatch, text: str, scale: float) -> None:
     monkeypatch.setenv("DERIVE_TIME_SCALE", text)
     assert time_scale() == scale
