@@ -38,6 +38,8 @@ MAX_CANDIDATES = 200  # candidates generated, in a fixed order
 MAX_CHECKS = 40  # candidates sent to the verifier
 SIMPLIFY_MAX_OPS = 150  # simplify beyond this may take seconds or minutes
 SOLVE_MAX_OPS = 40
+CANDIDATE_MAX_OPS = 300  # larger candidates are not tidied or checked: factor may explode
+DERIVATIVE_MAX_OPS = 400  # a larger derivative is not searched at all
 # Safety nets only (seconds, times DERIVE_TIME_SCALE): far above what any step of the search
 # takes; when one fires the search gives up and reports no form.
 OPERATION_SECONDS = 60.0
@@ -228,6 +230,8 @@ def express(
     ``others`` are the same derivative in other shapes to start the search from (each candidate
     is verified against ``derivative`` itself).
     """
+    if sp.count_ops(derivative) > DERIVATIVE_MAX_OPS:
+        return None
     definitions = tuple(Definition(name, value) for name, value in names.items())
     best: tuple[tuple[int, int], Form] | None = None
     seen: set[sp.Expr] = set()
@@ -255,6 +259,8 @@ def _consider(
     """``best``, or the candidate instead when it is free of x, simpler, defined wherever the
     derivative is, and verified (``checks`` counts down the verifications left)."""
     if x in candidate.free_symbols or candidate.has(sp.I, sp.zoo, sp.nan):
+        return best
+    if sp.count_ops(candidate) > CANDIDATE_MAX_OPS:
         return best
     form = _tidy(candidate, set(names))
     if form in seen:
