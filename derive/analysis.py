@@ -41,8 +41,11 @@ def _function(name: str) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
     elif name in CATALOG:
         expr, variable, _ = CATALOG[name]()
         # ELU's α and SELU's λ are parameters; the logistic loss's y is a second input
-        if variable != x or expr.free_symbols - {x, *PARAMETERS}:
-            raise DeriveError(f"{name} is not a function of x alone; properties need one variable")
+        others = sorted(expr.free_symbols - {variable, *PARAMETERS}, key=str)
+        if others:
+            listed = ", ".join(map(str, others))
+            raise DeriveError(f"{name} depends on {listed} besides {variable}; properties need one variable")
+        expr = expr.xreplace({variable: x})
     elif name == "softmax":
         raise DeriveError("softmax is a function of several inputs; properties need one variable")
     else:
