@@ -26,8 +26,12 @@ from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
 
 MAX_ORDER = 10
-CLEANUP_SECONDS = 1.0
-CLEANUP_MAX_OPS = 400  # larger results are left as they are: factor/simplify may explode on them
+# The clean-up is bounded by work: results larger than this many operations are left as they
+# are (factor may take minutes on them), so the same input gets the same clean-up anywhere.
+CLEANUP_MAX_OPS = 400
+# A safety net only (seconds per operation, times DERIVE_TIME_SCALE), far above what an
+# operation within CLEANUP_MAX_OPS takes; when it fires there is no clean-up at all.
+CLEANUP_SECONDS = 60.0
 
 
 @dataclass
@@ -114,7 +118,8 @@ def _rewrite_all(
 
 
 def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
-    """Shorter equivalent forms, each with the operation that produced it; bounded in time."""
+    """Shorter equivalent forms, each with the operation that produced it; none for a result
+    above ``CLEANUP_MAX_OPS`` operations or when the safety net fires."""
     steps: list[tuple[sp.Expr, str]] = []
     if sp.count_ops(expr) > CLEANUP_MAX_OPS:
         return steps
@@ -131,7 +136,7 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
                 candidate = operation(best)
                 cost = _cost(candidate)
         except OutOfTime:
-            continue
+            return []  # not a different clean-up on a slower machine: none
         except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
             continue
         if cost < best_cost:

@@ -9,8 +9,16 @@ form of D in the names alone:
 3. both again on what is left, for forms that need two names.
 
 Every candidate is verified (:func:`derive.verify.check_equation`) with the names defined by
-their expressions; only a verified candidate is used, the simplest first (fewest names, then
-fewest operations). When none is free of x, the search says so instead of inventing one.
+their expressions, and it must be defined wherever the derivative is: a form that divides by a
+quantity vanishing at a point where the derivative is finite (0/0 there) is rejected. Only such
+a candidate is used, the simplest first (fewest names, then fewest operations). When none is
+free of x, the search says so instead of inventing one.
+
+The search is bounded by work, never by the clock, so it finds the same form on any machine:
+a fixed number of rounds and candidates, and SymPy's ``solve`` and ``simplify`` only on input
+they finish on quickly (x isolated through one chain of functions; a bounded operation count).
+Each SymPy call also runs under a generous wall-clock safety net; if one ever fires, the whole
+search reports no form rather than a different one.
 """
 
 from __future__ import annotations
@@ -23,10 +31,23 @@ from .model import Definition
 from .timing import OutOfTime, time_limit
 from .verify import check_equation
 
-SOLVE_SECONDS = 2.0
-SIMPLIFY_SECONDS = 2.0
-SEARCH_SECONDS = 8.0  # generating candidates
-CHECK_SECONDS = 20.0  # the whole search, verification included
+# Work budgets: these decide what is found.
+ROUNDS = 3  # later rounds combine names
+FRONTIER = 12  # partial rewrites carried into the next round
+MAX_CANDIDATES = 200  # candidates generated, in a fixed order
+MAX_CHECKS = 40  # candidates sent to the verifier
+SIMPLIFY_MAX_OPS = 150  # simplify beyond this may take seconds or minutes
+SOLVE_MAX_OPS = 40
+CANDIDATE_MAX_OPS = 300  # larger candidates are not tidied or checked: factor may explode
+DERIVATIVE_MAX_OPS = 400  # a larger derivative is not searched at all
+# Safety nets only (seconds, times DERIVE_TIME_SCALE): far above what any step of the search
+# takes; when one fires the search gives up and reports no form.
+OPERATION_SECONDS = 60.0
+SEARCH_SECONDS = 600.0
+
+
+class _GaveUp(Exception):
+    """A safety net fired: the search stops without a form."""
 
 
 @dataclass(frozen=True)
@@ -38,21 +59,85 @@ class Form:
     status: str  # the verifier's verdict: "symbolic" or "numeric"
 
 
-def _bounded(operation, *args: object, seconds: float = SIMPLIFY_SECONDS) -> object | None:
+def _bounded(operation, *args: object) -> object | None:
+    """``operation(*args)``, or None when SymPy cannot do it; :class:`_GaveUp` when the safety
+    net fires."""
     try:
-        with time_limit(seconds):
+        with time_limit(OPERATION_SECONDS):
             return operation(*args)
     except OutOfTime:
-        return None
+        raise _GaveUp from None
     except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError, ZeroDivisionError):
         return None
+
+
+def _simplify(expr: sp.Expr) -> sp.Expr | None:
+    """``simplify`` within the work budget, or None for an expression too large for it."""
+    if sp.count_ops(expr) > SIMPLIFY_MAX_OPS:
+        return None
+    simpler = _bounded(sp.simplify, expr)
+    return simpler if isinstance(simpler, sp.Expr) else None
+
+
+def _solve(equation: sp.Eq, unknown: sp.Symbol) -> list[sp.Expr]:
+    """``solve`` within the work budget: only when the unknown can be isolated by undoing one
+    chain of functions (SymPy may search for minutes on x·tanh(x³ + x) = y), and for small
+    equations. Solutions are cached: the search asks the same question in several rounds."""
+    difference = equation.lhs - equation.rhs
+    if sp.count_ops(difference) > SOLVE_MAX_OPS or not isolable(difference, unknown):
+        return []
+    key = (difference, unknown)
+    if key not in _SOLUTIONS:
+        solutions = _bounded(sp.solve, equation, unknown)
+        _SOLUTIONS[key] = solutions if isinstance(solutions, list) else []
+    return _SOLUTIONS[key]
+
+
+_SOLUTIONS: dict[tuple[sp.Expr, sp.Symbol], list[sp.Expr]] = {}
+
+
+def isolable(expr: sp.Expr, x: sp.Symbol) -> bool:
+    """Whether ``x`` enters ``expr`` through a single chain: arithmetic with terms free of x and
+    one distinct non-arithmetic part g(x) (x itself, or a function of one argument, or a power
+    with an exponent depending on x) whose own argument is isolable again (e^x/(1 + e^x) is,
+    x·tanh(x) is not)."""
+    generators: set[sp.Expr] = set()
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if x not in node.free_symbols:
+            continue
+        if isinstance(node, (sp.Add, sp.Mul)):
+            pending.extend(node.args)
+        elif isinstance(node, sp.Pow) and x not in node.exp.free_symbols:
+            pending.append(node.base)
+        else:
+            generators.add(_primitive(node))
+    if len(generators) != 1:
+        return False
+    (generator,) = generators
+    if generator == x:
+        return True
+    if isinstance(generator, sp.Pow):  # a^u with u depending on x: undo it as e^(u log a)
+        return x not in generator.base.free_symbols and isolable(generator.exp, x)
+    return len(generator.args) == 1 and isolable(generator.args[0], x)
+
+
+def _primitive(node: sp.Expr) -> sp.Expr:
+    """e^(−2x) as a power of e^(−x)'s kin: the exponential of the argument without its numeric
+    factor, so that e^(−x) and e^(−2x) count as one part (a polynomial in e^(−x))."""
+    if isinstance(node, sp.exp):
+        return sp.exp(node.args[0].as_coeff_Mul()[1], evaluate=False)
+    if isinstance(node, sp.Pow):
+        return sp.Pow(node.base, node.exp.as_coeff_Mul()[1], evaluate=False)
+    return node
 
 
 def _tidy(expr: sp.Expr, names: set[sp.Symbol]) -> sp.Expr:
     """The shortest of the expression, its expansion, factored and collected forms, with minus
     signs folded into differences (σ(1 − σ)(1 − 2σ) rather than σ(σ − 1)(2σ − 1)); a product
     wins a tie (s(1 − s) rather than s − s²)."""
-    simpler = _bounded(sp.simplify, expr)
+    simpler = _simplify(expr)
     forms = [expr, simpler, _bounded(sp.expand, expr), _bounded(sp.factor, expr)]
     forms += [_bounded(sp.factor, simpler)] if isinstance(simpler, sp.Expr) else []
     forms += [_bounded(_simplified_in_exp, expr)]
@@ -94,17 +179,19 @@ def _steps_for(expr: sp.Expr, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> 
         for atom in sorted(value.atoms(sp.exp, sp.Function), key=str):
             if x not in atom.free_symbols or atom not in expr.atoms(type(atom)):
                 continue
-            placeholder = sp.Dummy("a")
-            solutions = _bounded(sp.solve, sp.Eq(name, value.xreplace({atom: placeholder})), placeholder)
-            if isinstance(solutions, list) and len(solutions) == 1:
+            solutions = _solve(sp.Eq(name, value.xreplace({atom: _PLACEHOLDER})), _PLACEHOLDER)
+            if len(solutions) == 1:
                 found.append((expr.xreplace({atom: solutions[0]}), f"write {atom} through {name}"))
         own = _in_names(value, names, name)
-        solutions = _bounded(sp.solve, sp.Eq(name, own), x, seconds=SOLVE_SECONDS)
-        for solution in solutions if isinstance(solutions, list) else []:
-            rewritten = _bounded(sp.simplify, expr.subs(x, solution))
-            if isinstance(rewritten, sp.Expr):
+        for solution in _solve(sp.Eq(name, own), x):
+            rewritten = _simplify(expr.subs(x, solution))
+            if rewritten is not None:
                 found.append((rewritten, f"solve {name} = {sp.sstr(own)} for {x}"))
     return found
+
+
+# one placeholder for every search, so that equal questions are cached as equal
+_PLACEHOLDER = sp.Dummy("a")
 
 
 def _simplified_in_exp(expr: sp.Expr) -> sp.Expr:
@@ -123,17 +210,15 @@ def _candidates(
     # the same derivative in other shapes: which parts a name can replace depends on the shape
     shapes = [derivative, *others, _bounded(sp.expand, derivative), _bounded(_expanded_in_exp, derivative)]
     frontier = [(shape, "") for shape in dict.fromkeys(s for s in shapes if isinstance(s, sp.Expr))]
-    try:
-        with time_limit(SEARCH_SECONDS):
-            for _ in range(3):  # later rounds combine names
-                next_frontier = []
-                for expr, how in frontier:
-                    for candidate, note in _steps_for(expr, x, names):
-                        found.append((candidate, f"{how}; {note}" if how else note))
-                        next_frontier.append(found[-1])
-                frontier = [(e, h) for e, h in next_frontier if x in e.free_symbols][:12]
-    except OutOfTime:
-        pass  # the search is bounded; what was found so far still counts
+    for _ in range(ROUNDS):
+        next_frontier = []
+        for expr, how in frontier:
+            for candidate, note in _steps_for(expr, x, names):
+                found.append((candidate, f"{how}; {note}" if how else note))
+                next_frontier.append(found[-1])
+                if len(found) >= MAX_CANDIDATES:
+                    return found
+        frontier = [(e, h) for e, h in next_frontier if x in e.free_symbols][:FRONTIER]
     return found
 
 
@@ -145,15 +230,18 @@ def express(
     ``others`` are the same derivative in other shapes to start the search from (each candidate
     is verified against ``derivative`` itself).
     """
+    if sp.count_ops(derivative) > DERIVATIVE_MAX_OPS:
+        return None
     definitions = tuple(Definition(name, value) for name, value in names.items())
     best: tuple[tuple[int, int], Form] | None = None
     seen: set[sp.Expr] = set()
+    checks = [MAX_CHECKS]
     try:
-        with time_limit(CHECK_SECONDS):
+        with time_limit(SEARCH_SECONDS):
             for candidate, how in _candidates(derivative, x, names, others):
-                best = _consider(candidate, how, derivative, x, names, definitions, best, seen)
-    except OutOfTime:
-        pass  # keep the best verified form found in time
+                best = _consider(candidate, how, derivative, x, names, definitions, best, seen, checks)
+    except (_GaveUp, OutOfTime):
+        return None  # a safety net fired: no form, rather than whichever was found in time
     return best[1] if best else None
 
 
@@ -166,9 +254,13 @@ def _consider(
     definitions: tuple[Definition, ...],
     best: tuple[tuple[int, int], Form] | None,
     seen: set[sp.Expr],
+    checks: list[int],
 ) -> tuple[tuple[int, int], Form] | None:
-    """``best``, or the candidate instead when it is free of x, simpler, and verified."""
+    """``best``, or the candidate instead when it is free of x, simpler, defined wherever the
+    derivative is, and verified (``checks`` counts down the verifications left)."""
     if x in candidate.free_symbols or candidate.has(sp.I, sp.zoo, sp.nan):
+        return best
+    if sp.count_ops(candidate) > CANDIDATE_MAX_OPS:
         return best
     form = _tidy(candidate, set(names))
     if form in seen:
@@ -178,5 +270,38 @@ def _consider(
     cost = (sp.count_ops(form) + 3 * len(form.free_symbols & set(names)), len(str(form)))
     if best is not None and cost >= best[0]:
         return best
+    if checks[0] <= 0 or _undefined_where_derivative_is(form, derivative, x, names):
+        return best
+    checks[0] -= 1
     verdict = check_equation(form, derivative, definitions, x)
     return (cost, Form(form, how, verdict.status)) if verdict.ok else best
+
+
+def _undefined_where_derivative_is(
+    form: sp.Expr, derivative: sp.Expr, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]
+) -> bool:
+    """Whether the form, with the names put back, divides by zero or takes a logarithm of zero
+    at a real point where the derivative is finite (mish' through σ and y divides by ln(σ/(1 − σ)),
+    which is x: 0/0 at x = 0). A point that cannot be decided counts against the form."""
+    real = sp.Symbol(x.name, real=True)
+    singular: list[sp.Expr] = []
+    for node in sp.preorder_traversal(form):
+        if isinstance(node, sp.Pow) and node.exp.is_negative:
+            singular.append(node.base)
+        elif isinstance(node, sp.log):
+            singular.append(node.args[0])
+    for part in dict.fromkeys(singular):
+        if not part.free_symbols & set(names):
+            continue
+        in_x = part.xreplace(names).xreplace({x: real})
+        zeros = _bounded(sp.solveset, in_x, real, sp.S.Reals)
+        if not isinstance(zeros, sp.FiniteSet):
+            if zeros is sp.S.EmptySet:
+                continue
+            return True  # zeros not known (an interval, a condition): not shown defined
+        for zero in zeros:
+            value = _bounded(lambda z: derivative.xreplace({x: real}).subs(real, z), zero)
+            undefined = isinstance(value, sp.Expr) and (value.is_finite is False or value.has(sp.nan, sp.zoo))
+            if not undefined:  # the derivative has a value here and the form has none
+                return True
+    return False

@@ -1,7 +1,17 @@
-"""Budgets for SymPy work on large input: time (simplify may not finish) and recursion depth."""
+"""Budgets for SymPy work on large input: time (simplify may not finish) and recursion depth.
+
+What ``derive`` writes never depends on how fast the machine is: every budget that can change
+an output is counted in work (rounds, candidates, operations). The wall-clock limits here are
+only a safety net against an operation that does not finish; when one fires, the caller gives
+up on that piece of work ("no form found", "no clean-up"). ``DERIVE_TIME_SCALE`` (a positive
+number, default 1) multiplies every such limit, for slow machines or to test that the limits
+never decide anything.
+"""
 
 from __future__ import annotations
 
+import math
+import os
 import signal
 import sys
 import threading
@@ -13,13 +23,28 @@ class OutOfTime(BaseException):
     """Raised when a budget runs out; a BaseException so that SymPy's broad handlers let it pass."""
 
 
+TIME_SCALE_VARIABLE = "DERIVE_TIME_SCALE"
+
+
+def time_scale() -> float:
+    """The factor from ``DERIVE_TIME_SCALE`` (read at each call, so tests can set it); 1 when the
+    variable is unset or not a positive finite number."""
+    text = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
+    try:
+        scale = float(text) if text else 1.0
+    except ValueError:
+        return 1.0
+    return scale if math.isfinite(scale) and scale > 0 else 1.0
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block with :class:`OutOfTime` after ``seconds``.
+    """Interrupt the block with :class:`OutOfTime` after ``seconds`` times :func:`time_scale`.
 
     Uses ``SIGALRM``, so the limit applies in the main thread on POSIX systems; elsewhere the
     block runs unlimited. Budgets nest: an inner budget never outlives an outer one.
     """
+    seconds *= time_scale()
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return

@@ -6,18 +6,104 @@ import mpmath
 import pytest
 import sympy as sp
 
-from derive.analysis import gradient, properties
+from derive.analysis import _function, gradient, properties
 from derive.errors import DeriveError
+from derive.library.catalog import CATALOG
 from derive.verify import verify
 
 x = sp.Symbol("x")
 SIGMOID = 1 / (1 + sp.exp(-x))
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "swish", "softsign", "mish"])
+PARAMETERS = set(sp.symbols("alpha lambda"))
+ONE_VARIABLE = [
+    "sigmoid",
+    *(
+        name
+        for name, entry in sorted(CATALOG.items())
+        if entry()[1] == x and entry()[0].free_symbols <= {x, *PARAMETERS}
+    ),
+]
+
+
+def test_the_functions_of_one_variable() -> None:
+    assert {"sigmoid", "tanh", "relu", "leaky-relu", "mish", "gelu-tanh", "softsign"} <= set(ONE_VARIABLE)
+    assert {"elu", "selu"} <= set(ONE_VARIABLE)
+    assert not {"logistic-loss", "softmax"} & set(ONE_VARIABLE)  # a second input (the label y), n inputs
+
+
+@pytest.mark.parametrize("name", ONE_VARIABLE)
 def test_every_property_is_verified(name: str) -> None:
     derivation = verify(properties(name))
     assert derivation.ok, [(s.rule, s.verdict.describe()) for s in derivation.steps if not s.verdict.ok]
+
+
+@pytest.mark.parametrize("name", ONE_VARIABLE)
+def test_every_gradient_claim_is_verified(name: str) -> None:
+    derivation = verify(gradient(name))
+    assert derivation.ok, [(s.rule, s.verdict.describe()) for s in derivation.steps if not s.verdict.ok]
+
+
+@pytest.mark.parametrize("name", ["swish", "mish", "gelu", "gelu-tanh", "relu"])
+def test_no_inverse_for_a_function_not_shown_injective(name: str) -> None:
+    """swish and mish dip below zero and come back; ReLU is flat for x < 0."""
+    rules = [s.rule for s in properties(name).steps]
+    assert "inverse" not in rules and "increasing" not in rules
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "logsigmoid", "leaky-relu", "softsign"])
+def test_inverse_of_an_increasing_function_undoes_it(name: str) -> None:
+    _, _, expr = _function(name)
+    claims = {step.rule: step for step in properties(name).steps}
+    assert "increasing" in claims
+    inverse = claims["inverse"].lhs.args[0]
+    y = sp.Symbol("y")
+    for t in (-3, -sp.Rational(1, 2), sp.Rational(1, 3), 2):
+        value = sp.N(inverse.subs(y, expr.subs(x, t)), 30)
+        assert abs(value - t) < 1e-20, (name, t, value)
+
+
+def test_gradient_at_a_corner_states_no_value() -> None:
+    slope = sp.Derivative(sp.Function("f")(x), x)
+    for name, slopes in (("relu", (0, 1)), ("leaky-relu", (sp.Rational(1, 100), 1))):
+        steps = gradient(name).steps
+        at = {s.lhs.point[0] for s in steps if isinstance(s.lhs, sp.Subs) and s.lhs.expr == slope}
+        assert 0 not in at and {2, -2, 5, -5, 10, -10} <= at
+        corner = [s for s in steps if s.rule.startswith("no derivative at x = 0")]
+        assert [s.rule.split()[-1] for s in corner] == ["left", "right"]
+        assert tuple(s.rhs for s in corner) == slopes
+        assert all("differ" in s.why for s in corner)
+        values = {s.lhs.point[0]: s.rhs for s in steps if s.rule.startswith("value of the derivative")}
+        assert values[2] == 1 and values[-2] == slopes[0]
+
+
+def test_a_parameter_stays_symbolic() -> None:
+    """ELU: the limit at −∞ is −α, stated for the case that holds there; the corner note says
+    when the one-sided slopes agree."""
+    claims = {s.rule: s for s in properties("elu").steps}
+    assert claims["limit at -oo"].rhs == -sp.Symbol("alpha")
+    assert "x <= 0" in claims["limit at -oo"].why
+    assert "increasing" not in claims  # α(e^x − 1) increases only for α > 0
+    corner = [s for s in gradient("selu").steps if s.rule.startswith("no derivative")]
+    assert [s.rhs for s in corner] == [sp.Symbol("alpha") * sp.Symbol("lambda"), sp.Symbol("lambda")]
+    assert "differ unless α = 1 or λ = 0" in corner[0].why
+
+
+def test_softsign_is_differentiable_at_zero() -> None:
+    values = {s.lhs.point[0]: s.rhs for s in gradient("softsign").steps if isinstance(s.lhs, sp.Subs)}
+    assert values[0] == 1 and values[2] == sp.Rational(1, 9)
+
+
+def test_cli_exit_codes_of_built_ins(derive_cli) -> None:
+    """Commands that used to fail on built-ins: a wrong inverse, a crash on |x|."""
+    fixed = [("properties", "relu"), ("properties", "leaky-relu"), ("gradient", "softsign")]
+    fixed.append(("properties", "elu"))
+    for args in fixed:
+        run = derive_cli(*args)
+        assert run.returncode == 0, (args, run.stdout[-500:], run.stderr[-500:])
+    for args in (("properties", "logistic-loss"), ("gradient", "softmax")):
+        run = derive_cli(*args)
+        assert run.returncode == 2 and "one variable" in run.stderr, args
 
 
 def test_sigmoid_properties() -> None:

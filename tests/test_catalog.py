@@ -53,12 +53,51 @@ def test_forms_through_the_function(name: str, expected: sp.Expr) -> None:
     assert result.verdict.status == "symbolic"
 
 
-@pytest.mark.parametrize("name", ["relu", "leaky-relu", "elu"])
+@pytest.mark.parametrize("name", ["relu", "leaky-relu", "elu", "selu"])
 def test_cases_say_where_there_is_no_derivative(name: str) -> None:
-    steps = get(name).steps
-    sides = [s for s in steps if s.rule.startswith("derivative from the")]
+    derivation = get(name)
+    sides = [s for s in derivation.steps if s.rule.startswith("derivative from the")]
     assert len(sides) == 2 and sides[0].rhs != sides[1].rhs
-    assert "no derivative there" in sides[0].why
+    assert "no derivative at x = 0" in sides[0].why
+    assert derivation.steps[-1].rule == "no derivative at x = 0"
+    assert "no derivative at x = 0" in derivation.result.why
+    # nothing states a value of the derivative at the corner: every set of cases after
+    # differentiating leaves x = 0 out (SymPy's Heaviside(0) = 1/2 would be a value)
+    stated = [s.rhs for s in (*derivation.steps, derivation.result) if s.rhs.has(sp.Piecewise)]
+    stated = [rhs for rhs in stated if not any(d.expr.has(sp.Piecewise) for d in rhs.atoms(sp.Derivative))]
+    assert len(stated) >= 3
+    assert all(rhs.subs(x, 0) is sp.nan for rhs in stated), stated
+    for fmt in ("text", "latex", "markdown", "json"):
+        shown = render(derivation, fmt)
+        assert "Heaviside" not in shown and "no derivative at x = 0" in shown, fmt
+
+
+def test_corner_notes_are_computed() -> None:
+    why = {name: get(name).result.why for name in ("relu", "leaky-relu", "elu", "selu")}
+    assert why["relu"].startswith("the one-sided derivatives at x = 0 differ, so")
+    assert "differ, so" in why["leaky-relu"]
+    assert "differ unless α = 1, so" in why["elu"]  # equal slopes when α = 1
+    assert "differ unless α = 1 or λ = 0, so" in why["selu"]
+
+
+def test_a_function_with_cases_but_no_corner_keeps_its_derivative() -> None:
+    derivation = get("softsign")  # |x| has a corner, x/(1 + |x|) does not
+    assert not any("no derivative" in s.rule for s in derivation.steps)
+    assert not derivation.result.rhs.has(sp.Piecewise)
+
+
+def test_mish_form_is_defined_where_the_derivative_is() -> None:
+    """A form through σ and y can divide by ln(σ/(1 − σ)) = x: 0/0 at x = 0. The form used
+    must have the derivative's value there."""
+    derivation = get("mish")
+    names = {d.lhs: d.rhs for d in derivation.definitions if isinstance(d.lhs, sp.Symbol)}
+    form = derivation.result.rhs
+    assert derivation.steps[-1].rule.startswith("in terms of")
+    function, variable, _ = CATALOG["mish"]()
+    expected = sp.diff(function, variable)
+    for point in (0, sp.Rational(1, 1000), -1, 3):
+        value = sp.N(form.xreplace(names).subs(variable, point), 30)
+        assert value.is_finite and abs(value - sp.N(expected.subs(variable, point), 30)) < 1e-20
 
 
 def test_gelu_has_no_form_through_itself() -> None:

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from derive.differentiate import differentiate
-from derive.interms import express
+from derive.interms import _undefined_where_derivative_is, express, isolable
 from derive.parse import parse
 
 x, y = sp.symbols("x y")
@@ -109,3 +109,52 @@ def test_cli_in_terms_of(derive_cli) -> None:
     assert sp.expand(result.rhs - parse("s (1 - s)")) == 0
     run = derive_cli("diff", "--in-terms-of", "s", "x^2")
     assert run.returncode == 0 and "no form of the derivative through s alone was found" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        (SIGMOID, True),
+        (sp.diff(SIGMOID, x, 2), True),  # a polynomial in e^(−x): e^(−2x) counts as its square
+        (sp.exp(x) / (1 + sp.exp(x)), True),
+        (2**x + 4**x, False),  # 2^x and 4^x are not powers of one base here
+        (sp.sqrt(1 + x**2), True),
+        (x * sp.tanh(x), False),  # x enters twice, through different parts
+        (x * (1 + sp.tanh(x + x**3)), False),  # GELU's tanh form: solve would search for minutes
+        (sp.sin(x) + sp.cos(x), False),
+        (y * sp.log(x) + 1, True),  # other names are constants
+    ],
+)
+def test_isolable(expr: sp.Expr, expected: bool) -> None:
+    assert isolable(expr, x) is expected
+
+
+def test_a_form_that_divides_by_zero_where_the_derivative_is_finite_is_rejected() -> None:
+    t = sp.Symbol("t")
+    shifted = {t: sp.exp(x) - 1}  # vanishes at x = 0, where (e^x)' = e^x is 1
+    assert _undefined_where_derivative_is((t**2 + t) / t, sp.exp(x), x, shifted)
+    assert not _undefined_where_derivative_is(t + 1, sp.exp(x), x, shifted)
+    # 1/(2√x) has no value at x = 0 either: the form 1/(2s) is as defined as the derivative
+    assert not _undefined_where_derivative_is(1 / (2 * s), 1 / (2 * sp.sqrt(x)), x, {s: sp.sqrt(x)})
+    # zeros that cannot be listed (sin x = 0 at every multiple of π) count against the form
+    assert _undefined_where_derivative_is(t / (2 * s), sp.cos(x), x, {s: sp.sin(x), t: sp.sin(2 * x)})
+    # a logarithm of zero is as undefined as a division by zero
+    assert _undefined_where_derivative_is(sp.log(t) + 1, sp.exp(x), x, shifted)
+
+
+def test_search_budgets_are_work_not_seconds() -> None:
+    """No budget of the search is a number of seconds except the two safety nets."""
+    from derive import interms
+
+    seconds = [name for name in vars(interms) if name.endswith("SECONDS")]
+    assert sorted(seconds) == ["OPERATION_SECONDS", "SEARCH_SECONDS"]
+    assert interms.OPERATION_SECONDS >= 30 and interms.SEARCH_SECONDS >= 300
+
+
+def test_a_safety_net_that_fires_gives_no_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    from derive import interms
+
+    monkeypatch.setenv("DERIVE_TIME_SCALE", "1e-9")  # every limit fires at once
+    assert express(sp.diff(SIGMOID, x), x, {s: SIGMOID}) is None
+    monkeypatch.setenv("DERIVE_TIME_SCALE", "1")
+    assert interms.express(sp.diff(SIGMOID, x), x, {s: SIGMOID}) is not None

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import sympy as sp
 
+from ..analysis import corners, without_corners
 from ..differentiate import derive_steps, through_names
 from ..model import Definition, Derivation, Step
 
@@ -94,46 +95,38 @@ def build(name: str) -> Derivation:
 
 
 def _with_corners(derivation: Derivation, function: sp.Expr, variable: sp.Symbol) -> Derivation:
-    """For a function given by cases: where the cases meet, compare the one-sided derivatives and
-    record as claims the point where they differ (there is no derivative there)."""
-    pieces = function.rewrite(sp.Piecewise)
-    pieces = next(iter(pieces.atoms(sp.Piecewise)), None)
-    if pieces is None:
+    """For a function given by cases: where the cases meet and the one-sided derivatives differ,
+    record both as claims, and state the derivative only where it exists: every set of cases
+    after differentiating gets strict conditions that leave the corner out (ReLU' is 0 for
+    x < 0 and 1 for x > 0, and nothing at x = 0, rather than a value taken from one side)."""
+    found = corners(function, variable)
+    if not found:
         return derivation
-    corners = sorted(
-        {b for cond in (c for _, c in pieces.args) for b in _boundaries(cond, variable)}, key=str
+    points = [c.point for c in found]
+    steps = [replace(step, rhs=without_corners(step.rhs, variable, points)) for step in derivation.steps]
+    for corner in found:
+        why = corner.differ(variable)
+        steps += [
+            Step(
+                sp.Subs(sp.Derivative(corner.left_case, variable), variable, corner.point),
+                corner.left,
+                f"derivative from the left at {variable} = {corner.point}",
+                why,
+            ),
+            Step(
+                sp.Subs(sp.Derivative(corner.right_case, variable), variable, corner.point),
+                corner.right,
+                f"derivative from the right at {variable} = {corner.point}",
+                why,
+            ),
+        ]
+    where = " and ".join(f"{variable} = {p}" for p in points)
+    exists = Step(
+        derivation.result.lhs,
+        without_corners(derivation.result.rhs, variable, points),
+        f"no derivative at {where}",
+        "; ".join(c.differ(variable) for c in found),
     )
-    steps = list(derivation.steps)
-    for corner in corners:
-        left, right = (_one_sided(pieces, variable, corner, side) for side in (-1, 1))
-        if sp.simplify(left[1] - right[1]) != 0:
-            why = (
-                f"the one-sided derivatives at {variable} = {corner} differ, so there is no derivative there"
-            )
-            steps += [
-                Step(left[0], left[1], f"derivative from the left at {variable} = {corner}", why),
-                Step(right[0], right[1], f"derivative from the right at {variable} = {corner}", why),
-            ]
-    return replace(derivation, steps=tuple(steps))
-
-
-def _boundaries(condition: sp.Basic, variable: sp.Symbol) -> list[sp.Expr]:
-    if isinstance(condition, sp.core.relational.Relational):
-        solved = sp.solve(sp.Eq(condition.lhs, condition.rhs), variable)
-        return [s for s in solved if s.is_real]
-    return [b for arg in getattr(condition, "args", ()) for b in _boundaries(arg, variable)]
-
-
-def _one_sided(
-    pieces: sp.Piecewise, variable: sp.Symbol, corner: sp.Expr, side: int
-) -> tuple[sp.Expr, sp.Expr]:
-    """The claim (d/dx of the case that holds beside ``corner``, at ``corner``) and its value.
-
-    The case's derivative is taken at the corner itself: each case is smooth there, and this
-    avoids limits of piecewise expressions, which SymPy does not always get right."""
-    beside = corner + side * sp.Rational(1, 10**6)
-    for expr, condition in pieces.args:
-        if condition.subs(variable, beside) is sp.true:
-            claim = sp.Subs(sp.Derivative(expr, variable), variable, corner)
-            return claim, sp.diff(expr, variable).subs(variable, corner)
-    raise ValueError(f"no case holds beside {corner}")
+    steps.append(exists)
+    result = replace(exists, rule="result")
+    return replace(derivation, steps=tuple(steps), result=result)

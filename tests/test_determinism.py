@@ -1,0 +1,90 @@
+"""The same input gives byte-identical output under any load: budgets are counted in work.
+
+``derive export`` is run twice in fresh processes, once as a user would and once with every
+wall-clock safety net cut to 0.3 of its length (``DERIVE_TIME_SCALE``) while another process
+keeps a core busy. Any output decided by a clock instead of by counted work shows up as a
+difference. That is one slow test (two full exports), part of the normal suite on purpose: a
+result that depends on the machine's load is a bug a new user would meet first. The quick
+tests below check the knob itself and that a safety net that fires gives no result rather than
+a different one.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from derive.differentiate import _cleanup
+from derive.parse import parse
+from derive.timing import OutOfTime, time_limit, time_scale
+
+from .conftest import ROOT
+
+EXPORT_TIMEOUT = 1200  # seconds; a loaded machine exports in a few minutes
+SPIN_SECONDS = 1500  # the spinner stops by itself even if the test is killed
+
+
+def _export(folder: Path, env: dict[str, str]) -> dict[str, bytes]:
+    folder.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "derive", "export", str(folder)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        timeout=EXPORT_TIMEOUT,
+    )
+    assert run.returncode == 0, run.stderr
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_export_is_byte_identical_under_load_and_scaled_time_limits(tmp_path: Path) -> None:
+    plain = _export(tmp_path / "plain", {"DERIVE_TIME_SCALE": "1"})
+    spin = f"import time\nend = time.time() + {SPIN_SECONDS}\nwhile time.time() < end: pass"
+    spinner = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        loaded = _export(tmp_path / "loaded", {"DERIVE_TIME_SCALE": "0.3"})
+    finally:
+        spinner.kill()
+        spinner.wait()
+    assert sorted(loaded) == sorted(plain)
+    assert len(plain) >= 4 * 15  # every built-in in every format
+    differing = [name for name in plain if loaded[name] != plain[name]]
+    assert not differing, f"output depends on time or load: {differing}"
+
+
+SCALES = [("", 1.0), ("0.3", 0.3), ("2", 2.0), ("0", 1.0), ("-1", 1.0), ("inf", 1.0), ("ten", 1.0)]
+
+
+@pytest.mark.parametrize(("text", "scale"), SCALES)
+def test_time_scale_reads_the_environment(monkeypatch: pytest.MonkeyPatch, text: str, scale: float) -> None:
+    monkeypatch.setenv("DERIVE_TIME_SCALE", text)
+    assert time_scale() == scale
+
+
+def test_time_limit_is_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERIVE_TIME_SCALE", "0.01")
+    started = time.perf_counter()
+    with pytest.raises(OutOfTime), time_limit(5):
+        while time.perf_counter() - started < 4:
+            pass
+    assert time.perf_counter() - started < 1
+
+
+def test_a_clean_up_cut_short_is_no_clean_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the safety net fires in the last operation, the earlier ones are not kept either: a
+    slower machine gets no clean-up, never a different one."""
+    expr = parse("2 x (x + 1) + 2 x")
+    assert _cleanup(expr)  # normally something is shorter
+
+    def out_of_time(*args: object, **kwargs: object) -> None:
+        raise OutOfTime
+
+    monkeypatch.setattr(sp, "factor", out_of_time)
+    assert _cleanup(expr) == []
