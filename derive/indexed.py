@@ -48,7 +48,7 @@ class Instance:
 def is_indexed(*exprs: sp.Basic | None) -> bool:
     """True when any expression has a sum, a product, an indexed name or a Kronecker delta."""
     kinds = (sp.Sum, sp.Product, sp.Indexed, sp.KroneckerDelta)
-    return any(e is not None and e.has(*kinds) for e in exprs)
+    return any(isinstance(e, sp.Basic) and e.has(*kinds) for e in exprs)
 
 
 def sizes_of(*exprs: sp.Basic | None) -> list[sp.Symbol]:

@@ -134,7 +134,8 @@ class Expander:
             if len(args) != len(parameters):
                 raise _CannotCheck(f"{definition.lhs.func} is applied to {len(args)} arguments")
             bound = definition.rhs.xreplace(dict(zip(parameters, args, strict=True)))
-            return self.guarded(definition.lhs.func, lambda: self.substitute(bound))
+            # keyed by the arguments too: σ(w·σ(z)) uses σ inside σ without any cycle
+            return self.guarded((definition.lhs.func, args), lambda: self.substitute(bound))
 
         return body
 
