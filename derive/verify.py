@@ -769,6 +769,24 @@ def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) ->
     return replace(previous.verdict, method=f"{method} with the line above")
 
 
+def _broken_step(
+    previous: Step, step: Step, derivation: Derivation, budget: Budget, expander: Expander
+) -> Verdict | None:
+    """A failed verdict when ``step`` rewrites the line above (same left side) into something
+    that is not equal to it. The left side may be undecidable (an unspecified s'(x)), yet the
+    rewriting itself is a claim, and a wrong one puts the error on this line."""
+    if previous.lhs != step.lhs or previous.unreadable or previous.condition != step.condition:
+        return None
+    rewrite = check_equation(
+        previous.rhs, step.rhs, derivation.definitions, derivation.variable, budget, expander, step.condition
+    )
+    if rewrite.status is not Status.FAILED:
+        return None
+    return replace(
+        rewrite, method="it does not follow from the line above, whose right side is the left value"
+    )
+
+
 def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivation:
     """A copy of ``derivation`` with a freshly computed verdict on every step and the result.
 
@@ -788,6 +806,8 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
             verdict = checked and _continues(checked[-1], step, names, budget)
             if not verdict:
                 verdict = verify_step(step, derivation, budget, expander)
+            if verdict.status is Status.UNDECIDED and checked:
+                verdict = _broken_step(checked[-1], step, derivation, budget, expander) or verdict
             checked.append(replace(step, verdict=verdict))
         result = derivation.result
         verdict = (
