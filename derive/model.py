@@ -19,6 +19,7 @@ from .errors import DeriveError
 
 SCHEMA = "derive/1"
 
+
 class Status(str, Enum):
     """What the verifier concluded about a claim. The value is the word derive/1 JSON stores."""
 
@@ -195,6 +196,9 @@ class Derivation:
     definitions: tuple[Definition, ...]
     steps: tuple[Step, ...]
     result: Step
+    input: str = ""  # the text as typed, when the derivation was asked for in text
+    reading: sp.Basic | None = None  # the expression as understood, shown first in every view
+    note: str = ""  # which reading was taken where the input was ambiguous, and how to write the other
 
     @property
     def ok(self) -> bool:
@@ -238,9 +242,17 @@ class Derivation:
                 data["condition"] = sstr(s.condition)
             return data
 
+        extra: dict[str, Any] = {}
+        if self.input:
+            extra["input"] = self.input
+        if self.reading is not None:
+            extra["reading"] = sstr(self.reading)
+        if self.note:
+            extra["note"] = self.note
         return {
             "schema": SCHEMA,
             "title": self.title,
+            **extra,
             "variable": sstr(self.variable),
             "definitions": [
                 {"lhs": sstr(d.lhs), "rhs": sstr(d.rhs), "why": d.why, "latex": latex(d.equation)}
@@ -340,7 +352,17 @@ class Derivation:
             result = replace(steps[-1], rule="result", why="")
         else:
             raise DeriveError("a derivation needs at least one step or a result")
-        return cls(str(data.get("title", "")), variable, tuple(definitions), steps, result)
+        reading = data.get("reading")
+        return cls(
+            str(data.get("title", "")),
+            variable,
+            tuple(definitions),
+            steps,
+            result,
+            str(data.get("input", "")),
+            None if reading is None else expression("reading", reading),
+            str(data.get("note", "")),
+        )
 
     # -- notebooks -----------------------------------------------------------------------------
     def _repr_latex_(self) -> str:
