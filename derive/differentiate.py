@@ -166,6 +166,12 @@ def _as_expression(expr: sp.Expr | str, variable: str | sp.Symbol) -> tuple[sp.E
     return request.expr, request.variable
 
 
+def _real_parts(expr: sp.Basic) -> sp.Basic:
+    """re(x) → x and im(x) → 0 for every name: SymPy writes |e^x| as e^re(x) for a complex x."""
+    parts = {p: p.args[0] if isinstance(p, sp.re) else sp.Integer(0) for p in expr.atoms(sp.re, sp.im)}
+    return expr.xreplace({p: v for p, v in parts.items() if isinstance(p.args[0], sp.Symbol)})
+
+
 def _variable(variable: str | sp.Symbol) -> sp.Symbol:
     if isinstance(variable, sp.Symbol):
         return variable
@@ -184,7 +190,7 @@ def _read_input(expr: sp.Expr | str, variable: str | sp.Symbol | None, order: in
     the expression's own symbol of that name is used, so that ``x`` in the expression and the
     variable are the same object. A leading ``d/dt`` names the variable (and ``d²/dx²`` the
     order); ``y = …`` and ``f(x) = …`` differentiate the right side. With no variable given and
-    no ``x`` in the expression, its only name is the variable.
+    no ``x`` in the text, its only name is the variable (``t^2`` is differentiated in t).
     """
     notes: list[str] = []
     text = expr if isinstance(expr, str) else ""
@@ -196,6 +202,10 @@ def _read_input(expr: sp.Expr | str, variable: str | sp.Symbol | None, order: in
         expr, notes = reading.expr, list(reading.notes)
     if not isinstance(expr, sp.Basic):
         raise DeriveError(f"cannot differentiate a {type(expr).__name__}: give text or a SymPy expression")
+    real = _real_parts(expr)
+    if real != expr:
+        notes.append(f"read {one_line(expr)} as {one_line(real)}, since the variables are real")
+        expr = real
     if isinstance(expr, sp.Eq) and (
         (isinstance(expr.lhs, sp.Symbol) and expr.lhs.name not in {str(variable), "x"})
         or isinstance(expr.lhs, AppliedUndef)
@@ -216,7 +226,7 @@ def _read_input(expr: sp.Expr | str, variable: str | sp.Symbol | None, order: in
     by_name = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     if variable is None:
         others = sorted(by_name)
-        if "x" not in by_name and len(others) == 1:
+        if text and "x" not in by_name and len(others) == 1:
             notes.append(f"differentiating with respect to {others[0]}, the only variable")
             variable = by_name[others[0]]
         else:
@@ -308,8 +318,8 @@ def differentiate(
     derivative can be written through them alone, a last verified step does so (σ' = σ(1 − σ));
     when it cannot, the derivation ends as it would without them (see :func:`derive.interms.express`).
 
-    The variable ``var`` is ``x`` unless the text starts with ``d/dt`` (or names only one
-    variable); any SymPy Symbol works, one with assumptions such as ``real=True`` included (the
+    The variable ``var`` is ``x`` unless the text starts with ``d/dt`` (or, as text, names only
+    one variable); any SymPy Symbol works, one with assumptions such as ``real=True`` included (the
     expression's symbol of the same name is the variable). The derivation records the text as
     typed (``input``), the expression as understood (``reading``) and any choice the reader made
     (``note``: ``xsin(x)`` read as x·sin(x)). Variables are real: ``|e^x|`` is e^x and ``re(x)``

@@ -243,14 +243,21 @@ def _tokenize(text: str, dialect: Dialect) -> list[_Token]:
             raise ParseError(f"unexpected character {value!r}", text, column)
         if kind == "name" and "'" in value:
             raise ParseError("primes are not part of a name here; write diff or Derivative", text, column)
-        if kind == "name" and dialect == "math" and re.match(r"log_", value):
+        prefix = value.partition("_")[0]
+        if (
+            kind == "name"
+            and dialect == "math"
+            and "_" in value
+            and prefix in FUNCTIONS.keys() | ALIASES.keys()
+        ):
             # log_2(x), log_b x, log_{10} x: the subscript is the base
-            tokens += [_Token("name", "log", column, joined), _Token("op", "_", column + 3, True)]
-            digits, letters = re.fullmatch(r"(\d*)(.*)", value[4:], re.DOTALL).groups()  # type: ignore[union-attr]
+            after = column + len(prefix) + 1
+            tokens += [_Token("name", prefix, column, joined), _Token("op", "_", after - 1, True)]
+            digits, letters = re.fullmatch(r"(\d*)(.*)", value[len(prefix) + 1 :], re.DOTALL).groups()  # type: ignore[union-attr]
             if digits:
-                tokens.append(_Token("number", digits, column + 4, True))
+                tokens.append(_Token("number", digits, after, True))
             if letters:
-                tokens.append(_Token("name", letters, column + 4 + len(digits), True))
+                tokens.append(_Token("name", letters, after + len(digits), True))
             joined = True
             continue
         tokens.append(_Token(kind, value, column, joined))
@@ -633,7 +640,7 @@ class _Parser:
         else:
             raise self.error(f"function {name!r} needs an argument, e.g. {name}(x) or {name} x", token)
         if base is not None:
-            if function is not sp.log or len(args) != 1:
+            if name != "log" or len(args) != 1:
                 raise self.error("only log takes a base written as a subscript", token)
             args.append(base)
         if exponent == -1 and function in _INVERSES:
