@@ -500,8 +500,10 @@ class _Parser:
                 and exponent_start.kind in ("number", "name")
                 and self.index == exponent_index + 1
                 and self.implicit_factor_follows()
+                and self.token.kind in ("number", "name")
                 and not self.at_function_name()
-            ):
+                and self.tokens[self.index + 1].text not in ("^", "**")
+            ):  # e^2x: is it e²·x or e^(2x)? (x^2e^x, x^2sin x and x^2(x+1) are not in doubt)
                 typed = self.source(exponent_start.column, self.token.end)
                 self.notes.append(
                     f"read ^{typed} as the power {exponent_start.text} times what follows; "
@@ -851,6 +853,13 @@ def read(
             raise ParseError("expression nested too deeply", text) from None
     if derivative:
         _, variable, order = derivative
+        if isinstance(expr, sp.Eq) and isinstance(expr.lhs, (sp.Symbol, sp.core.function.AppliedUndef)):
+            from .oneline import one_line
+
+            parser.notes.append(
+                f"differentiating the right side of {one_line(expr.lhs)} = {one_line(expr.rhs)}"
+            )
+            expr = expr.rhs
         expr = sp.Derivative(expr, (variable, order))
     return Reading(expr, tuple(parser.notes))
 

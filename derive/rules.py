@@ -261,12 +261,56 @@ class LogarithmicRule(Rule):
 
 @dataclass(frozen=True)
 class CasesRule(Rule):
-    """A function given by cases is differentiated case by case (inside each open interval)."""
+    """A function given by cases is differentiated case by case, inside each open interval.
+
+    Each case of the derivative holds only strictly inside the part of the line where its case
+    of the function holds: x ≤ 0 becomes x < 0, and the catch-all "otherwise" becomes the open
+    remainder. Where the cases meet, no condition holds, so nothing is claimed there (SymPy
+    evaluates the Piecewise to nan): the derivative may not exist at a corner.
+    """
 
     name: ClassVar[str] = "differentiate each case"
 
     def rewrite(self, names: Names) -> sp.Expr:
-        return sp.Piecewise(*((D(e, self.variable), c) for e, c in self.expr.args))
+        x = self.variable
+        cases = []
+        earlier: list[sp.Basic] = []
+        for expr, condition in self.expr.args:
+            inside = sp.And(_interior(condition, x), *(_interior(sp.Not(c), x) for c in earlier))
+            earlier.append(condition)
+            if inside is not sp.false:
+                cases.append((D(expr, x), inside))
+        if not cases:
+            return sp.nan
+        return sp.Piecewise(*cases)
+
+    @property
+    def why(self) -> str:
+        return (
+            "each case is differentiated strictly inside its interval; where the cases meet, none is claimed"
+        )
+
+
+_STRICT = {sp.Ge: sp.Gt, sp.Le: sp.Lt}
+
+
+def _interior(condition: sp.Basic, x: sp.Symbol) -> sp.Basic:
+    """The open part of the set where ``condition`` holds: x ≥ 0 → x > 0, x = 0 → false.
+
+    Conditions that do not involve ``x`` are kept as they are: they do not cut the line.
+    """
+    if condition in (sp.true, sp.false) or x not in condition.free_symbols:
+        return condition
+    if isinstance(condition, (sp.And, sp.Or)):
+        return condition.func(*(_interior(c, x) for c in condition.args))
+    if isinstance(condition, sp.Eq):
+        return sp.false
+    if type(condition) in _STRICT:
+        return _STRICT[type(condition)](condition.lhs, condition.rhs)
+    if isinstance(condition, sp.Not):
+        pushed = sp.to_nnf(condition)  # Not(a and b) → (not a) or (not b)
+        return condition if pushed == condition else _interior(pushed, x)
+    return condition
 
 
 @dataclass(frozen=True)
