@@ -45,9 +45,10 @@ MAX_DEPTH = 250
 MAX_INTEGER_DIGITS = 1_000
 # Python refuses to print integers of more than 4,300 digits (sys.set_int_max_str_digits), so
 # no number above this many digits may be built: it could never be shown or exported.
-MAX_DIGITS = 4_000
+MAX_DIGITS = 4_200
 MAX_RESULT_BITS = int(MAX_DIGITS * math.log2(10))  # an exact number larger than this is refused
-MAX_FACTORIAL = 1_500  # 1500! has 4,115 digits
+# the largest n whose n! has at most MAX_DIGITS digits (1500! has 4,115)
+MAX_FACTORIAL = next(n for n in range(2, 10_000) if math.lgamma(n + 2) / math.log(10) >= MAX_DIGITS)
 
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_CHARS = _SUPERSCRIPT_DIGITS + "⁻⁺"
@@ -596,8 +597,10 @@ class _Parser:
     def number(self, token: _Token) -> sp.Basic:
         text = token.text
         if re.fullmatch(r"\d+", text):
-            if len(text) > MAX_INTEGER_DIGITS:
-                raise self.error(f"integer with more than {MAX_INTEGER_DIGITS:,} digits", token)
+            # what people type is kept short; what the exporter writes may be any printable number
+            limit = MAX_INTEGER_DIGITS if self.dialect == "math" else MAX_DIGITS
+            if len(text) > limit:
+                raise self.error(f"integer with more than {limit:,} digits", token)
             return sp.Integer(int(text))
         mantissa, _, exponent = text.lower().partition("e")
         digits = len(mantissa.replace(".", "")) + (abs(int(exponent)) if exponent else 0)
@@ -800,9 +803,9 @@ class _Parser:
 
 
 def _bits(number: sp.Basic) -> float:
-    """Bits needed for the numerator and denominator of an exact number."""
+    """Bits needed for the numerator and denominator of an exact number (log₂ of their sizes)."""
     p, q = sp.fraction(sp.Rational(number)) if number.is_Rational else (number, 1)
-    return max(1.0, math.log2(abs(int(p)) + 1) + math.log2(abs(int(q)) + 1))
+    return max(1.0, math.log2(abs(int(p)) or 1) + math.log2(abs(int(q)) or 1))
 
 
 def _leading_derivative(text: str) -> tuple[str, sp.Symbol, int] | None:
