@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import derive
-from derive.differentiate import differentiate
+from derive.differentiate import _read_input, derive_steps, differentiate
 from derive.errors import DeriveError, ParseError
 from derive.model import Derivation
 from derive.parse import ALIASES, FUNCTIONS, parse, read
@@ -371,17 +371,22 @@ def _wrap(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 _EXPRESSIONS = st.recursive(_LEAVES, _wrap, max_leaves=5)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_EXPRESSIONS, st.integers(min_value=1, max_value=2))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_EXPRESSIONS, st.integers(min_value=1, max_value=3))
 def test_random_expressions_with_step_functions_never_hang(text: str, order: int) -> None:
+    # The rule engine is what looped (d/dx floor(x) rewrote to itself); verification of every
+    # step is bounded by the verifier's own budgets and checked by the tests above.
+    request = _read_input(text, None, order)
     try:
-        with time_limit(120):  # a guard only
-            derivation = differentiate(text, order=order)
+        with time_limit(60):  # a guard only: the steps take well under a second
+            derivation = derive_steps(request.expr, request.variable, request.order)
     except OutOfTime:
         pytest.fail(f"derive diff {text!r} --order {order} did not finish")
     except DeriveError:
         return
-    assert not derivation.result.rhs.has(sp.re, sp.im) or derivation.reading.has(sp.re, sp.im)
+    final = derivation.result.rhs
+    assert not final.has(sp.re, sp.im)
+    assert not [d for d in final.atoms(sp.Derivative) if d.variables == (request.variable,)]
 
 
 # -- the reading, echoed in every view ------------------------------------------------------------
