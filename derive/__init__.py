@@ -10,7 +10,9 @@ and ``derive --help`` answer at the speed of bare Python.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 __version__ = "0.1.0"
@@ -33,6 +35,26 @@ _EXPORTS = {
     "render": "render",
 }
 __all__ = [*_EXPORTS, "builtin", "sigmoid"]
+# Functions named like the module that defines them: derive.parse is the function, not the module.
+_SHADOWED = frozenset(name for name, module in _EXPORTS.items() if name == module)
+
+
+class _Package(ModuleType):
+    """The ``derive`` module, whose public functions keep their names when submodules load.
+
+    Importing ``derive.parse`` (as ``from derive import sigmoid`` does, indirectly) makes Python
+    set the attribute ``parse`` of the package to the submodule; for the names in ``_SHADOWED``
+    that assignment is skipped, so ``derive.parse`` stays the function. The submodules remain
+    importable as ever (``from derive.parse import parse``), through ``sys.modules``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def builtin(name: str) -> Any:

@@ -10,7 +10,9 @@ be read), with a one-line message and no traceback, 3 when some claims are undec
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,8 +31,66 @@ EXIT_OK, EXIT_WRONG, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"derive: error: {message} (see 'derive --help')\n")
+        choice = re.search(r"invalid choice: '(.*?)' \(choose from (.*)\)", message)
+        if choice:
+            choices = re.findall(r"'(.*?)'", choice.group(2))
+            message = f"unknown {'command' if 'COMMAND' in message else 'choice'} {choice.group(1)!r}"
+            message += suggestion(choice.group(1), choices)
+        self.exit(EXIT_USAGE, f"derive: error: {message} (see '{self.prog} --help')\n")
+
+
+def suggestion(name: str, known: Sequence[str]) -> str:
+    """``; did you mean sigmoid?`` for a near miss, else the empty string."""
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def _catalog_name(name: str) -> str:
+    """``name`` if it is a built-in function, else a one-line error with the nearest names."""
+    if name not in BUILTINS:
+        raise DeriveError(f"unknown function {name!r}{suggestion(name, list(BUILTINS))} (see 'derive list')")
+    return name
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+# Options of `derive diff` that take a value, and all its option strings: an expression that
+# starts with "-" (derive diff "-x^2") is any other argument starting with "-".
+_DIFF_VALUE_OPTIONS = frozenset({"--var", "--order", "--in-terms-of", "--format", "-f", "-o", "--output"})
+_DIFF_FLAGS = frozenset({"-h", "--help", "--standalone"})
+
+
+def _is_option(argument: str) -> bool:
+    name = argument.split("=", 1)[0]
+    if name.startswith("--"):
+        return any(option.startswith(name) for option in _DIFF_VALUE_OPTIONS | _DIFF_FLAGS)
+    return name in _DIFF_VALUE_OPTIONS | _DIFF_FLAGS
+
+
+def _expression_after_dashes(argv: list[str]) -> list[str]:
+    """``diff -x^2 --order 2`` → ``diff --order 2 -- -x^2``: a leading minus is not an option."""
+    if not argv or argv[0] != "diff" or "--" in argv:
+        return argv
+    kept, expression, index = ["diff"], None, 1
+    while index < len(argv):
+        argument = argv[index]
+        if argument in _DIFF_VALUE_OPTIONS:
+            kept += argv[index : index + 2]
+            index += 2
+            continue
+        if expression is None and argument.startswith("-") and len(argument) > 1 and not _is_option(argument):
+            expression = argument
+        else:
+            kept.append(argument)
+        index += 1
+    return [*kept, "--", expression] if expression is not None else kept
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -56,20 +116,50 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="derive", description="Verified, step-by-step symbolic derivations.")
+    parser = _Parser(
+        prog="derive",
+        description="Verified, step-by-step symbolic derivations.",
+        epilog=_examples(
+            "derive list                       the built-in derivations",
+            "derive sigmoid                    σ' = σ(1 − σ), each step verified",
+            'derive diff "x^2 sin x"           any derivative, step by step',
+            "derive check notes.tex            check a derivation someone wrote",
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"derive {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.add_parser("list", help="list the built-in derivations")
+    commands.add_parser(
+        "list",
+        help="list the built-in derivations",
+        epilog=_examples("derive list", "derive list | grep relu"),
+    )
     for name, (_, summary) in BUILTINS.items():
-        _output_options(commands.add_parser(name, help=summary, description=summary))
+        epilog = _examples(
+            f"derive {name}", f"derive {name} --format latex -o {name}.tex", f"derive {name} -f json"
+        )
+        _output_options(commands.add_parser(name, help=summary, description=summary, epilog=epilog))
     diff = commands.add_parser(
         "diff",
         help="step-by-step derivative of an expression",
         description="Differentiate EXPR step by step, naming the rule of each step and verifying it. "
-        "Write x^2 or x**2, 2x, sin(x), e^x, ln(x), sqrt(x), |x|; start EXPR after -- if it begins with -.",
+        "Type it as into a derivative calculator: x^2 or x**2, 2x, xsin(x), sin x, sin^2 x, sin^-1 x, "
+        "e^x, ln x, log_2(x), sqrt(x), |x|, d/dx x^2. The first line says how EXPR was read.",
+        epilog=_examples(
+            'derive diff "x^2 sin x"',
+            'derive diff "2xsin(x)"                 read as 2·x·sin(x)',
+            'derive diff "sin^2(3x)" --order 2',
+            'derive diff "d/dt t e^t"               the variable from d/dt',
+            'derive diff "1/(1+exp(-(w*x+b)))" --var w',
+            'derive diff "-x^2"                     a leading minus works (or: derive diff -- "-x^2")',
+            'derive diff "x^x" -f latex -o xx.tex',
+        ),
     )
     diff.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 sin(x)"')
-    diff.add_argument("--var", default="x", help="the variable (default: x); other names are constants")
+    diff.add_argument(
+        "--var",
+        default=None,
+        help="the variable (default: x, or the one in a leading d/dt); other names are constants",
+    )
     diff.add_argument("--order", type=int, default=1, help="differentiate this many times (default: 1)")
     diff.add_argument(
         "--in-terms-of",
@@ -85,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
         description="Read FILE and verify every step. Exit 0 when all hold, 1 when a step is wrong, "
         "2 when the file (or a step in it) cannot be read, 3 when some step is undecided.",
+        epilog=_examples(
+            "derive check derivation.tex",
+            "derive check notes.md -f json -o checked.json",
+            "cat steps.txt | derive check - --from text",
+        ),
     )
     check.add_argument(
         "file", metavar="FILE", help="a .tex, .md, .txt, .ipynb or .json file, or - for standard input"
@@ -104,28 +199,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _output_options(check)
     properties = commands.add_parser(
-        "properties", help="range, symmetry, monotonicity, slope, inverse (verified)"
+        "properties",
+        help="range, symmetry, monotonicity, slope, inverse (verified)",
+        epilog=_examples("derive properties sigmoid", "derive properties tanh -f markdown"),
     )
     properties.add_argument("function", metavar="NAME", help="sigmoid, tanh, softplus, …")
     _output_options(properties)
-    gradient = commands.add_parser("gradient", help="where the derivative is small: the vanishing gradient")
+    gradient = commands.add_parser(
+        "gradient",
+        help="where the derivative is small: the vanishing gradient",
+        epilog=_examples("derive gradient sigmoid", "derive gradient tanh --threshold 0.001"),
+    )
     gradient.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
     gradient.add_argument(
         "--threshold", default="0.01", help="the smallest useful derivative (default: 0.01)"
     )
     _output_options(gradient)
-    plot = commands.add_parser("plot", help="draw a function and its derivative (needs derive[plot])")
+    plot = commands.add_parser(
+        "plot",
+        help="draw a function and its derivative (needs derive[plot])",
+        epilog=_examples(
+            "derive plot sigmoid -o sigmoid.png", "derive plot tanh -o tanh.svg --threshold 0.05"
+        ),
+    )
     plot.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
     plot.add_argument("-o", "--output", metavar="FILE", required=True, help="a .png or .svg file")
     plot.add_argument("--threshold", default="0.01", help="shade where the derivative is below this")
-    export = commands.add_parser("export", help="write every built-in derivation in every format")
+    export = commands.add_parser(
+        "export",
+        help="write every built-in derivation in every format",
+        epilog=_examples("derive export", "derive export site/derivations"),
+    )
     export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_expression_after_dashes(list(sys.argv[1:] if argv is None else argv)))
     defer_unused_sympy_modules()
     try:
         if args.command is None:
@@ -137,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "plot":
             from .plot import plot
 
-            print(plot(args.function, args.output, args.threshold))
+            print(plot(_catalog_name(args.function), args.output, args.threshold))
             return EXIT_OK
         return _show(args)
     except ParseError as exc:
@@ -201,9 +312,9 @@ def _show(args: argparse.Namespace) -> int:
         from .verify import verify
 
         if args.command == "properties":
-            derivation = verify(analysis.properties(args.function))
+            derivation = verify(analysis.properties(_catalog_name(args.function)))
         else:
-            derivation = verify(analysis.gradient(args.function, args.threshold))
+            derivation = verify(analysis.gradient(_catalog_name(args.function), args.threshold))
     elif args.command == "check":
         from .read.documents import check
 

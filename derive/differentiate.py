@@ -19,7 +19,8 @@ from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
-from .parse import parse
+from .oneline import one_line
+from .parse import parse, read
 from .printing import is_unevaluated, sstr
 from .rules import UndefinedFunctionRule, rule_for
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
@@ -97,10 +98,12 @@ def _open_derivatives(expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr]) -> list[
 
 def _rewrite_all(
     current: sp.Expr, x: sp.Symbol, names: _Names, final: set[sp.Expr], values: dict[sp.Symbol, sp.Expr]
-) -> tuple[sp.Expr, list[str]]:
-    """One step: every open derivative replaced by its rule's rewrite; the rules' labels."""
+) -> tuple[sp.Expr, list[str], list[str]]:
+    """One step: every open derivative replaced by its rule's rewrite; the rules' labels, and the
+    sentences of rules that hold only part of the way (no derivative at a jump)."""
     replacements: dict[sp.Expr, sp.Expr] = {}
     labels: list[str] = []
+    whys: list[str] = []
     for node in _open_derivatives(current, x, final):
         if node in replacements:
             continue
@@ -114,7 +117,9 @@ def _rewrite_all(
         values.update(names.values())
         if rule.label not in labels:
             labels.append(rule.label)
-    return current.xreplace(replacements), labels
+        if rule.why and rule.why not in whys:
+            whys.append(rule.why)
+    return current.xreplace(replacements), labels, whys
 
 
 def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
@@ -149,20 +154,96 @@ def _cost(expr: sp.Expr) -> tuple[int, int]:
     return sp.count_ops(expr), len(sstr(expr))
 
 
+@dataclass(frozen=True)
+class _Input:
+    """What was asked: the expression as understood, the variable, the order, and how it was read."""
+
+    expr: sp.Expr
+    variable: sp.Symbol
+    order: int
+    text: str = ""
+    notes: tuple[str, ...] = ()
+
+
 def _as_expression(expr: sp.Expr | str, variable: str | sp.Symbol) -> tuple[sp.Expr, sp.Symbol]:
-    if isinstance(variable, str):
-        x = parse(variable)
-        if not isinstance(x, sp.Symbol):
-            raise DeriveError(f"the variable must be a single name, not {variable!r}")
-    else:
-        x = variable
+    """The expression and the variable, for a side input (``--in-terms-of``) about a known ``variable``."""
+    request = _read_input(expr, variable, 1)
+    return request.expr, request.variable
+
+
+def _real_parts(expr: sp.Basic) -> sp.Basic:
+    """re(x) → x and im(x) → 0 for every name: SymPy writes |e^x| as e^re(x) for a complex x."""
+    parts = {p: p.args[0] if isinstance(p, sp.re) else sp.Integer(0) for p in expr.atoms(sp.re, sp.im)}
+    return expr.xreplace({p: v for p, v in parts.items() if isinstance(p.args[0], sp.Symbol)})
+
+
+def _variable(variable: str | sp.Symbol) -> sp.Symbol:
+    if isinstance(variable, sp.Symbol):
+        return variable
+    if not isinstance(variable, str):
+        raise DeriveError(f"the variable must be a name or a SymPy Symbol, not {type(variable).__name__}")
+    x = parse(variable, names=frozenset({variable.strip()}))
+    if not isinstance(x, sp.Symbol):
+        raise DeriveError(f"the variable must be a single name, not {variable!r}")
+    return x
+
+
+def _read_input(expr: sp.Expr | str, variable: str | sp.Symbol | None, order: int) -> _Input:
+    """Read text with the calculator-style parser and settle the variable and the order.
+
+    A SymPy Symbol of any kind is the variable, one with assumptions (``real=True``) included:
+    the expression's own symbol of that name is used, so that ``x`` in the expression and the
+    variable are the same object. A leading ``d/dt`` names the variable (and ``d²/dx²`` the
+    order); ``y = …`` and ``f(x) = …`` differentiate the right side. With no variable given and
+    no ``x`` in the text, its only name is the variable (``t^2`` is differentiated in t).
+    """
+    notes: list[str] = []
+    text = expr if isinstance(expr, str) else ""
     if isinstance(expr, str):
-        expr = parse(expr)
+        known = {variable.strip()} if isinstance(variable, str) else set()
+        if isinstance(variable, sp.Symbol):
+            known.add(variable.name)
+        reading = read(expr, names=frozenset(known))
+        expr, notes = reading.expr, list(reading.notes)
+    if not isinstance(expr, sp.Basic):
+        raise DeriveError(f"cannot differentiate a {type(expr).__name__}: give text or a SymPy expression")
+    real = _real_parts(expr)
+    if real != expr:
+        notes.append(f"read {one_line(expr)} as {one_line(real)}, since the variables are real")
+        expr = real
+    if isinstance(expr, sp.Eq) and (
+        (isinstance(expr.lhs, sp.Symbol) and expr.lhs.name not in {str(variable), "x"})
+        or isinstance(expr.lhs, AppliedUndef)
+    ):
+        notes.append(f"differentiating the right side of {one_line(expr.lhs)} = {one_line(expr.rhs)}")
+        expr = expr.rhs
+    if isinstance(expr, sp.Derivative) and len(expr.variable_count) == 1:
+        ((asked, count),) = expr.variable_count
+        if variable is not None and _variable(variable).name != asked.name:
+            raise DeriveError(f"the expression asks for d/d{asked} but the variable given is {variable}")
+        if order not in (1, count):
+            raise DeriveError(f"the expression asks for order {count} but the order given is {order}")
+        expr, variable, order = expr.expr, asked, int(count)
     if not isinstance(expr, sp.Expr):
-        raise DeriveError(f"cannot differentiate {sstr(expr)}: it is not an expression")
+        raise DeriveError(f"cannot differentiate {one_line(expr)}: it is not an expression")
     if expr.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
         raise DeriveError("cannot differentiate an expression containing infinity or nan")
-    return expr, x
+    by_name = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    if variable is None:
+        others = sorted(by_name)
+        if text and "x" not in by_name and len(others) == 1:
+            notes.append(f"differentiating with respect to {others[0]}, the only variable")
+            variable = by_name[others[0]]
+        else:
+            variable = "x"
+    x = _variable(variable)
+    own = by_name.get(x.name)
+    if own is not None and own != x:
+        if text:  # the parser's plain x becomes the variable given, assumptions and all
+            expr = expr.xreplace({own: x})
+        else:
+            x = own
+    return _Input(expr, x, order, text, tuple(notes))
 
 
 def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
@@ -183,11 +264,11 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
         if k > 1:
             steps.append(Step(lhs, rhs, f"order {k}: differentiate the order {k - 1} result"))
         while _open_derivatives(rhs, x, final):
-            rewritten, labels = _rewrite_all(rhs, x, names, final, values)
+            rewritten, labels, whys = _rewrite_all(rhs, x, names, final, values)
             if rewritten != rhs:
                 rhs = rewritten
                 rule_steps.append(len(steps))
-                steps.append(Step(lhs, rhs, "; ".join(labels)))
+                steps.append(Step(lhs, rhs, "; ".join(labels), "; ".join(whys)))
         if names.definitions and rhs.free_symbols & set(values):
             rhs = _substitute_back(rhs, names)
             steps.append(Step(lhs, rhs, "substitute the inner functions back"))
@@ -229,7 +310,7 @@ def _substitute_back(expr: sp.Expr, names: _Names) -> sp.Expr:
 
 def differentiate(
     expr: sp.Expr | str,
-    var: str | sp.Symbol = "x",
+    var: str | sp.Symbol | None = None,
     order: int = 1,
     budget: Budget | None = None,
     in_terms_of: dict[str, sp.Expr | str | None] | None = None,
@@ -241,12 +322,26 @@ def differentiate(
     (``{"s": "1/(1+exp(-x))"}``; ``None`` as the value names ``expr`` itself): when the
     derivative can be written through them alone, a last verified step does so (σ' = σ(1 − σ));
     when it cannot, the derivation ends as it would without them (see :func:`derive.interms.express`).
+
+    The variable ``var`` is ``x`` unless the text starts with ``d/dt`` (or, as text, names only
+    one variable); any SymPy Symbol works, one with assumptions such as ``real=True`` included (the
+    expression's symbol of the same name is the variable). The derivation records the text as
+    typed (``input``), the expression as understood (``reading``) and any choice the reader made
+    (``note``: ``xsin(x)`` read as x·sin(x)). Variables are real: ``|e^x|`` is e^x and ``re(x)``
+    is x. Step functions (floor, ceiling, frac, sign) have derivative 0 (1 for frac) between
+    their jumps and none at them, written as cases that leave the jumps out; a function SymPy
+    knows no derivative for (``zeta``) raises :class:`derive.errors.DeriveError` instead of
+    looping.
     """
-    expression, x = _as_expression(expr, var)
-    with recursion_room(expression_depth(expression) * (order + 1)):
-        derivation = derive_steps(expression, x, order)
+    request = _read_input(expr, var, order)
+    expression, x = request.expr, request.variable
+    with recursion_room(expression_depth(expression) * (request.order + 1)):
+        derivation = derive_steps(expression, x, request.order)
         if in_terms_of:
             derivation = through_names(derivation, expression, x, in_terms_of)
+        derivation = replace(
+            derivation, input=request.text, reading=expression, note="; ".join(request.notes)
+        )
         return verify(derivation, budget) if budget else verify(derivation)
 
 

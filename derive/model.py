@@ -200,6 +200,9 @@ class Derivation:
     steps: tuple[Step, ...]
     result: Step
     result_is_added: bool = False  # the result repeats the last step: derive added it, no author claimed it
+    input: str = ""  # the text as typed, when the derivation was asked for in text
+    reading: sp.Basic | None = None  # the expression as understood, shown first in every view
+    note: str = ""  # which reading was taken where the input was ambiguous, and how to write the other
 
     @property
     def ok(self) -> bool:
@@ -243,9 +246,17 @@ class Derivation:
                 data["condition"] = sstr(s.condition)
             return data
 
+        extra: dict[str, Any] = {}
+        if self.input:
+            extra["input"] = self.input
+        if self.reading is not None:
+            extra["reading"] = sstr(self.reading)
+        if self.note:
+            extra["note"] = self.note
         data: dict[str, Any] = {
             "schema": SCHEMA,
             "title": self.title,
+            **extra,
             "variable": sstr(self.variable),
             "definitions": [
                 {"lhs": sstr(d.lhs), "rhs": sstr(d.rhs), "why": d.why, "latex": latex(d.equation)}
@@ -348,8 +359,18 @@ class Derivation:
             result = replace(steps[-1], rule="result", why="")
         else:
             raise DeriveError("a derivation needs at least one step or a result")
-        added = data.get("result_is_added") is True and "result" in data
-        return cls(str(data.get("title", "")), variable, tuple(definitions), steps, result, added)
+        reading = data.get("reading")
+        return cls(
+            str(data.get("title", "")),
+            variable,
+            tuple(definitions),
+            steps,
+            result,
+            data.get("result_is_added") is True and "result" in data,
+            str(data.get("input", "")),
+            None if reading is None else expression("reading", reading),
+            str(data.get("note", "")),
+        )
 
     # -- notebooks -----------------------------------------------------------------------------
     def _repr_latex_(self) -> str:

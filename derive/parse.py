@@ -4,17 +4,28 @@
 with its own tokenizer and precedence-climbing parser, building SymPy objects only from a fixed
 table of names. Two dialects share the grammar:
 
-* ``"math"`` — what people type: ``x^2``, ``2x``, ``2 sin(x)``, ``x(x+1)``, ``|x|``, ``e`` as
-  Euler's number, ``π``, ``ln``, ``−`` (unicode minus), ``²``, ``n!``.
+* ``"math"`` — what people type into a derivative calculator: ``x^2``, ``2x``, ``2 sin(x)``,
+  ``x(x+1)``, ``|x|``, ``e`` as Euler's number, ``π``, ``ln``, ``−`` (unicode minus), ``x²``,
+  ``n!``; words run together are split into known functions and one-letter names (``2xsin(x)``
+  is 2·x·sin(x), ``sinx`` is sin(x), ``xy`` is x·y); functions apply without parentheses
+  (``sin x``, ``sin 2x``, ``ln x``), take powers (``sin^2 x``) and inverses (``sin^-1 x``,
+  ``sin⁻¹ x``); ``log_2(x)`` and ``log_{10} x`` give a base; a leading ``d/dx`` asks for the
+  derivative; ``{…}`` and ``[…]`` group like parentheses.
 * ``"sympy"`` — SymPy's ``str()`` syntax as written by the JSON exporter, including the
   ``Add/Mul/Pow(..., evaluate=False)`` forms that keep a displayed step exactly as written.
 
+Variables are real: ``|e^x|`` is read as e^x and ``re(x)`` as x (math dialect), so SymPy never
+brings in ``re(x)`` of a complex x. Where a reading is a choice (``xsin`` could be one name,
+``e^2x`` could mean e^(2x)), :func:`read` returns a note saying which reading was taken and
+how to write the other.
+
 Limits on length, nesting and number size turn hostile input into a :class:`ParseError`
-within milliseconds instead of a hang or a ``RecursionError``.
+within milliseconds instead of a hang, a ``RecursionError`` or a number Python cannot print.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -32,21 +43,29 @@ Dialect = Literal["math", "sympy"]
 MAX_LENGTH = 10_000
 MAX_DEPTH = 250
 MAX_INTEGER_DIGITS = 1_000
-MAX_RESULT_BITS = 100_000  # an exact power or factorial larger than this is refused
-MAX_FACTORIAL = 5_000
+# Python refuses to print integers of more than 4,300 digits (sys.set_int_max_str_digits), so
+# no number above this many digits may be built: it could never be shown or exported.
+MAX_DIGITS = 4_200
+MAX_RESULT_BITS = int(MAX_DIGITS * math.log2(10))  # an exact number larger than this is refused
+# the largest n whose n! has at most MAX_DIGITS digits (1500! has 4,115)
+MAX_FACTORIAL = next(n for n in range(2, 10_000) if math.lgamma(n + 2) / math.log(10) >= MAX_DIGITS)
 
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT_CHARS = _SUPERSCRIPT_DIGITS + "⁻⁺"
 _TOKEN = re.compile(
-    r"""
+    rf"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>(?:(?![²³])[^\W\d])(?:(?![²³])\w)*'*)
-  | (?P<op>\*\*|<=|>=|==|!=|[-+*/^(),=|!<>·×−÷²³])
+  | (?P<name>(?:(?![{_SUPERSCRIPT_CHARS}])[^\W\d])(?:(?![{_SUPERSCRIPT_CHARS}])\w)*'*)
+  | (?P<superscript>[{_SUPERSCRIPT_CHARS}]+)
+  | (?P<op>\*\*|<=|>=|==|!=|[-+*/^(),=|!<>·×−÷\[\]{{}}_])
     """,
     re.VERBOSE,
 )
 
 _UNICODE_OPS = {"·": "*", "×": "*", "−": "-", "÷": "/"}
-_SUPERSCRIPTS = {"²": "2", "³": "3"}
+_MATH_ONLY_OPS = frozenset("^|![]{}_") | _UNICODE_OPS.keys()
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 # Functions both dialects know, by the name SymPy prints.
 FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
@@ -55,7 +74,7 @@ FUNCTIONS: dict[str, Callable[..., sp.Basic]] = {
         "exp log sqrt cbrt sin cos tan cot sec csc asin acos atan acot asec acsc atan2 "
         "sinh cosh tanh coth sech csch asinh acosh atanh acoth asech acsch "
         "Abs sign erf erfc erfi gamma loggamma polygamma digamma beta LambertW "
-        "Heaviside DiracDelta Max Min floor ceiling re im factorial binomial "
+        "Heaviside DiracDelta Max Min floor ceiling frac re im factorial binomial "
         "besselj bessely Ei Si Ci li fresnels fresnelc zeta KroneckerDelta"
     ).split()
 }
@@ -75,6 +94,15 @@ _STRUCTURAL: dict[str, Callable[..., sp.Basic]] = {
     "Integer": sp.Integer,
     "Tuple": sp.Tuple,
 }
+
+
+def _log_base(base: int) -> Callable[[sp.Basic], sp.Basic]:
+    def log(argument: sp.Basic) -> sp.Basic:
+        return sp.log(argument, base)
+
+    return log
+
+
 ALIASES: dict[str, Callable[..., sp.Basic]] = {
     "ln": sp.log,
     "abs": sp.Abs,
@@ -90,10 +118,32 @@ ALIASES: dict[str, Callable[..., sp.Basic]] = {
     "arccosh": sp.acosh,
     "artanh": sp.atanh,
     "arctanh": sp.atanh,
+    "cosec": sp.csc,
+    "ceil": sp.ceiling,
     "max": sp.Max,
     "min": sp.Min,
     "sgn": sp.sign,
+    "log10": _log_base(10),
+    "log2": _log_base(2),
 }
+# f^-1 is the inverse function for these (sin^-1 x = arcsin x), as calculators and books read it.
+_INVERSES: dict[Callable[..., sp.Basic], Callable[..., sp.Basic]] = {
+    sp.sin: sp.asin,
+    sp.cos: sp.acos,
+    sp.tan: sp.atan,
+    sp.cot: sp.acot,
+    sp.sec: sp.asec,
+    sp.csc: sp.acsc,
+    sp.sinh: sp.asinh,
+    sp.cosh: sp.acosh,
+    sp.tanh: sp.atanh,
+    sp.coth: sp.acoth,
+    sp.sech: sp.asech,
+    sp.csch: sp.acsch,
+}
+# Functions whose value SymPy rewrites through re(x) or im(x) for a complex x (|e^x| = e^re(x)):
+# built with real names, since derive's variables are real.
+_REAL_VALUED = frozenset({sp.Abs, sp.re, sp.im, sp.sign})
 _CONSTANTS: dict[str, dict[str, sp.Basic]] = {
     "sympy": {
         "E": sp.E,
@@ -116,11 +166,29 @@ _CONSTANTS: dict[str, dict[str, sp.Basic]] = {
         "∞": sp.oo,
     },
 }
+# Spelled-out Greek letters are single names, never split into letters (theta is θ, not t·h·e·t·a).
+GREEK = frozenset(
+    "alpha delta epsilon eta theta iota kappa lambda mu nu xi omicron rho sigma tau upsilon phi chi "
+    "psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega".split()
+)
 # In the math dialect a name written before "(" multiplies unless it is a known function or
 # one of these conventional names for an unspecified function: f(x) is f applied to x.
 UNDEFINED_FUNCTION_NAMES = frozenset("f g h F G H".split())
 _GROWING = frozenset("factorial binomial gamma loggamma polygamma digamma beta zeta".split())
 _COMPARISONS = {"<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "==": sp.Eq, "!=": sp.Ne}
+# A leading d/dx, d/dt, d^2/dx^2 or d²/dx²: the input asks for a derivative.
+_LEADING_D = re.compile(
+    r"\s*d\s*(?:(?:\^|\*\*)\s*(?P<order>\d)|(?P<sup>[²³]))?\s*/\s*d\s*(?P<var>[^\W\d_])"
+    r"\s*(?:(?:\^|\*\*)\s*(?P<order2>\d)|(?P<sup2>[²³]))?"
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What :func:`read` understood: the expression, and notes on any choice it made."""
+
+    expr: sp.Basic
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,11 +196,24 @@ class _Token:
     kind: str  # "number", "name", "op" or "end"
     text: str
     column: int  # 1-based
+    joined: bool = False  # written with no space before it
+
+    @property
+    def end(self) -> int:
+        """The column just after the token."""
+        return self.column + len(self.text)
+
+
+def _superscript(value: str) -> str:
+    """``⁻¹`` → ``-1``."""
+    table = {c: str(i) for i, c in enumerate(_SUPERSCRIPT_DIGITS)} | {"⁻": "-", "⁺": "+"}
+    return "".join(table[c] for c in value)
 
 
 def _tokenize(text: str, dialect: Dialect) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
+    joined = False
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
@@ -142,31 +223,162 @@ def _tokenize(text: str, dialect: Dialect) -> list[_Token]:
         column = position + 1
         position = match.end()
         if kind == "space":
+            joined = False
             continue
-        if kind == "op" and dialect == "math" and value in _SUPERSCRIPTS:
-            tokens += [_Token("op", "^", column), _Token("number", _SUPERSCRIPTS[value], column)]
+        if kind == "superscript":
+            if dialect != "math":
+                raise ParseError(f"unexpected character {value[0]!r}", text, column)
+            exponent = _superscript(value)
+            if not re.fullmatch(r"[-+]?\d+", exponent):
+                raise ParseError(f"cannot read the superscript {value!r}", text, column)
+            tokens.append(_Token("op", "^", column, True))
+            if exponent[0] in "-+":
+                tokens.append(_Token("op", exponent[0], column, True))
+                exponent = exponent[1:]
+            tokens.append(_Token("number", exponent, column, True))
+            joined = True
             continue
         if kind == "op" and dialect == "math":
             value = _UNICODE_OPS.get(value, value)
-        elif kind == "op" and value in _UNICODE_OPS.keys() | _SUPERSCRIPTS.keys() | {"^", "|", "!"}:
+        elif kind == "op" and value in _MATH_ONLY_OPS:
             raise ParseError(f"unexpected character {value!r}", text, column)
         if kind == "name" and "'" in value:
             raise ParseError("primes are not part of a name here; write diff or Derivative", text, column)
-        tokens.append(_Token(kind, value, column))
+        prefix = value.partition("_")[0]
+        if (
+            kind == "name"
+            and dialect == "math"
+            and "_" in value
+            and prefix in FUNCTIONS.keys() | ALIASES.keys()
+        ):
+            # log_2(x), log_b x, log_{10} x: the subscript is the base
+            after = column + len(prefix) + 1
+            tokens += [_Token("name", prefix, column, joined), _Token("op", "_", after - 1, True)]
+            digits, letters = re.fullmatch(r"(\d*)(.*)", value[len(prefix) + 1 :], re.DOTALL).groups()  # type: ignore[union-attr]
+            if digits:
+                tokens.append(_Token("number", digits, after, True))
+            if letters:
+                tokens.append(_Token("name", letters, after + len(digits), True))
+            joined = True
+            continue
+        tokens.append(_Token(kind, value, column, joined))
+        joined = True
     tokens.append(_Token("end", "", len(text) + 1))
     return tokens
 
 
 class _Parser:
-    def __init__(self, text: str, dialect: Dialect, functions: frozenset[str]) -> None:
+    def __init__(
+        self, text: str, dialect: Dialect, functions: frozenset[str], names: frozenset[str] = frozenset()
+    ) -> None:
         self.text = text
         self.dialect = dialect
         self.functions = functions
-        self.tokens = _tokenize(text, dialect)
-        self.index = 0
+        self.names = names
+        self.notes: list[str] = []
         self.depth = 0
         self.abs_depth = 0
         self.constants = _CONSTANTS[dialect]
+        tokens = _tokenize(text, dialect)
+        self.tokens = self.split_words(tokens) if dialect == "math" else tokens
+        self.index = 0
+
+    # -- words run together ------------------------------------------------------------------
+    def known_word(self, word: str) -> bool:
+        return (
+            word in FUNCTIONS
+            or word in ALIASES
+            or word in self.constants
+            or word in GREEK
+            or word in self.functions
+            or word in self.names
+            or word in UNDEFINED_FUNCTION_NAMES
+        )
+
+    def is_function_word(self, word: str) -> bool:
+        return word in FUNCTIONS or word in ALIASES
+
+    def split_words(self, tokens: list[_Token]) -> list[_Token]:
+        """``xsin`` → x, sin; ``sinx`` → sin, x; ``xy`` → x, y: the way calculators read them."""
+        result: list[_Token] = []
+        split: list[tuple[str, list[str]]] = []
+        for index, token in enumerate(tokens):
+            word = token.text
+            if token.kind != "name" or self.known_word(word) or "_" in word:
+                result.append(token)
+                continue
+            if re.fullmatch(r"[^\W\d_]+\d+", word):
+                letters = word.rstrip("0123456789")
+                digits = word[len(letters) :]
+                raise self.error(
+                    f"{word!r}: did you mean {letters}^{digits} or {letters}*{digits}? "
+                    f"write {letters}_{digits} for a name with an index",
+                    token,
+                )
+            if re.search(r"\d", word):  # sin2x: letters, digits, letters
+                added: list[_Token] = []
+                column = token.column
+                for part in re.findall(r"\d+|[^\W\d_]+", word):
+                    kind = "number" if part.isdigit() else "name"
+                    pieces = [part] if kind == "number" or self.known_word(part) else self.pieces(part)
+                    for piece in pieces:
+                        added.append(_Token(kind, piece, column, token.joined if not added else True))
+                        column += len(piece)
+                split.append((word, [t.text for t in added]))
+                result += added
+                continue
+            pieces = self.pieces(word)
+            if pieces == [word]:
+                result.append(token)
+                continue
+            follows_call = tokens[index + 1].text == "("
+            if len(word) > 3 and follows_call and not self.is_function_word(pieces[-1]):
+                raise self.unknown_function(token)  # relu(x): an unknown function, not r·e·l·u·x
+            if len(word) > 3 and not any(len(p) > 1 for p in pieces):
+                result.append(token)  # a long word of single letters stays one name: rate, loss
+                continue
+            split.append((word, pieces))
+            column = token.column
+            for number, piece in enumerate(pieces):
+                result.append(_Token("name", piece, column, token.joined if number == 0 else True))
+                column += len(piece)
+        if split:
+            readings = ", ".join(f"{word} as {' '.join(pieces)}" for word, pieces in split)
+            self.notes.append(
+                f"read {readings} (known functions and one-letter names); write * or spaces to say otherwise"
+            )
+        return result
+
+    def pieces(self, word: str) -> list[str]:
+        """The fewest known names and single letters that spell ``word`` (longest first)."""
+        best: list[list[str] | None] = [[]] + [None] * len(word)
+        for end in range(1, len(word) + 1):
+            for start in range(end):
+                piece = word[start:end]
+                previous = best[start]
+                if previous is None or (len(piece) > 1 and not self.known_word(piece)):
+                    continue
+                candidate = [*previous, piece]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+        found = best[len(word)]
+        assert found is not None  # single letters always spell the word
+        return found
+
+    def unknown_function(self, token: _Token) -> ParseError:
+        from .library import BUILTINS  # names only: importing it builds nothing
+
+        word = token.text
+        known = sorted({*FUNCTIONS, *ALIASES, *self.functions})
+        close = difflib.get_close_matches(word, known, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        built_in = difflib.get_close_matches(word, list(BUILTINS), n=1, cutoff=0.75)
+        if built_in:
+            hint += f"({built_in[0]} is a built-in derivation: run 'derive {built_in[0]}') "
+        return self.error(
+            f"unknown function {word!r}: {hint}write {'*'.join(word)} for a product of names", token
+        )
 
     # -- token helpers -------------------------------------------------------------------
     @property
@@ -194,6 +406,10 @@ class _Parser:
             message = f"{message}, found {token.text!r}" if message.startswith("expected") else message
         return ParseError(message, self.text, token.column)
 
+    def source(self, start: int, end: int) -> str:
+        """The input between two columns, as typed."""
+        return self.text[start - 1 : end - 1].strip()
+
     @contextmanager
     def nested(self) -> Iterator[None]:
         self.depth += 1
@@ -210,42 +426,60 @@ class _Parser:
             raise ParseError("empty expression", self.text, 1)
         result = self.comparison()
         if self.token.kind != "end":
-            raise self.error("unexpected text after the expression" if not self.at(")") else "unbalanced ')'")
+            if self.at(")", "]", "}"):
+                raise self.error(f"unbalanced {self.token.text!r}")
+            raise self.error("unexpected text after the expression")
         return result
 
     def comparison(self) -> sp.Basic:
         left = self.sum()
-        if self.at(*_COMPARISONS):
+        if self.at(*_COMPARISONS) or (self.dialect == "math" and self.at("=")):
             op = self.advance().text
+            op = "==" if op == "=" else op  # y = x^2, as typed into a calculator
             right = self.sum()
             return _COMPARISONS[op](left, right)
         return left
 
     def sum(self) -> sp.Basic:
+        start = self.token
         result = self.term()
         while self.at("+", "-"):
             op = self.advance().text
             right = self.term()
-            result = sp.Add(result, right if op == "+" else -right)
+            result = self.checked_size(sp.Add(result, right if op == "+" else -right), start)
         return result
 
     def term(self) -> sp.Basic:
+        start = self.token
         result = self.unary()
         while True:
             if self.at("*", "/"):
-                op = self.advance().text
+                op = self.advance()
+                divisor_start = self.token
                 right = self.unary()
-                result = sp.Mul(result, right if op == "*" else sp.Pow(right, -1))
+                if op.text == "/" and self.dialect == "math" and self.implicit_factor_follows():
+                    divisor = self.source(divisor_start.column, self.token.column)
+                    numerator = self.source(start.column, op.column)
+                    self.notes.append(
+                        f"read {self.source(start.column, self.token.end)} as dividing by {divisor} "
+                        f"only; write {numerator}/({divisor}{self.token.text}) to divide by the product"
+                    )
+                result = self.checked_size(
+                    sp.Mul(result, right if op.text == "*" else sp.Pow(right, -1)), start
+                )
             elif self.dialect == "math" and self.starts_factor():
-                result = sp.Mul(result, self.power())
+                result = self.checked_size(sp.Mul(result, self.power()), start)
             else:
                 return result
+
+    def implicit_factor_follows(self) -> bool:
+        return self.starts_factor() and self.token.joined
 
     def starts_factor(self) -> bool:
         token = self.token
         if token.kind in ("number", "name"):
             return True
-        return self.at("(") or (self.at("|") and self.abs_depth == 0)
+        return self.at("(", "[", "{") or (self.at("|") and self.abs_depth == 0)
 
     def unary(self) -> sp.Basic:
         if self.at("-", "+"):
@@ -259,8 +493,23 @@ class _Parser:
         base = self.postfix()
         if self.at("**", "^"):
             token = self.advance()
+            exponent_start, exponent_index = self.token, self.index
             with self.nested():
                 exponent = self.unary()
+            if (
+                self.dialect == "math"
+                and exponent_start.kind in ("number", "name")
+                and self.index == exponent_index + 1
+                and self.implicit_factor_follows()
+                and self.token.kind in ("number", "name")
+                and not self.at_function_name()
+                and self.tokens[self.index + 1].text not in ("^", "**")
+            ):  # e^2x: is it e²·x or e^(2x)? (x^2e^x, x^2sin x and x^2(x+1) are not in doubt)
+                typed = self.source(exponent_start.column, self.token.end)
+                self.notes.append(
+                    f"read ^{typed} as the power {exponent_start.text} times what follows; "
+                    f"write ^({typed}) for the whole exponent"
+                )
             return self.checked_power(base, exponent, token)
         return base
 
@@ -270,8 +519,25 @@ class _Parser:
         if exponent.is_Rational and base.is_number and base is not sp.E and abs(exponent) > 1:
             bits = _bits(base) if base.is_Rational else MAX_RESULT_BITS / 1_000
             if bits * abs(float(exponent)) > MAX_RESULT_BITS:
-                raise self.error("power too large to compute exactly", token)
+                raise self.error(
+                    f"power too large to compute exactly: more than {MAX_DIGITS:,} digits "
+                    "(Python prints integers of at most 4,300 digits)",
+                    token,
+                )
         return sp.Pow(base, exponent)
+
+    def checked_size(self, result: sp.Basic, token: _Token) -> sp.Basic:
+        """Products and sums of exact numbers are computed at once; refuse unprintable ones."""
+        numbers = [result] if result.is_Rational else [a for a in result.args if a.is_Rational]
+        if isinstance(result, sp.Add):
+            numbers += [a.as_coeff_Mul()[0] for a in result.args]
+        if any(n.is_Rational and _bits(n) > MAX_RESULT_BITS for n in numbers):
+            raise self.error(
+                f"number too large: more than {MAX_DIGITS:,} digits "
+                "(Python prints integers of at most 4,300 digits)",
+                token,
+            )
+        return result
 
     def postfix(self) -> sp.Basic:
         result = self.atom()
@@ -287,7 +553,11 @@ class _Parser:
     def check_growth(self, name: str, args: list[sp.Basic], token: _Token) -> None:
         """Factorial-like functions evaluate exactly at integers; huge ones would never finish."""
         if name in _GROWING and any(a.is_Number and abs(a) > MAX_FACTORIAL for a in args):
-            raise self.error(f"{name} of a number above {MAX_FACTORIAL} is too large to compute", token)
+            raise self.error(
+                f"{name} of a number above {MAX_FACTORIAL:,} is too large: its value has more than "
+                f"{MAX_DIGITS:,} digits (Python prints integers of at most 4,300 digits)",
+                token,
+            )
 
     def atom(self) -> sp.Basic:
         token = self.token
@@ -297,11 +567,11 @@ class _Parser:
         if token.kind == "name":
             self.advance()
             return self.name(token)
-        if self.at("("):
-            self.advance()
+        if self.at("(", "[", "{"):
+            closing = _CLOSING[self.advance().text]
             with self.nested():
-                items = self.items(")")
-            self.expect(")")
+                items = self.items(closing)
+            self.expect(closing)
             return items[0] if len(items) == 1 else sp.Tuple(*items)
         if self.at("|") and self.dialect == "math":
             self.advance()
@@ -310,7 +580,7 @@ class _Parser:
                 inner = self.sum()
             self.abs_depth -= 1
             self.expect("|")
-            return sp.Abs(inner)
+            return self.apply(sp.Abs, [inner], {}, token)
         if token.kind == "end":
             raise self.error("expected an expression")
         raise self.error(f"unexpected {token.text!r}")
@@ -327,12 +597,19 @@ class _Parser:
     def number(self, token: _Token) -> sp.Basic:
         text = token.text
         if re.fullmatch(r"\d+", text):
-            if len(text) > MAX_INTEGER_DIGITS:
-                raise self.error(f"integer with more than {MAX_INTEGER_DIGITS} digits", token)
+            # what people type is kept short; what the exporter writes may be any printable number
+            limit = MAX_INTEGER_DIGITS if self.dialect == "math" else MAX_DIGITS
+            if len(text) > limit:
+                raise self.error(f"integer with more than {limit:,} digits", token)
             return sp.Integer(int(text))
         mantissa, _, exponent = text.lower().partition("e")
-        if len(mantissa) > MAX_INTEGER_DIGITS or (exponent and abs(int(exponent)) > 10_000):
-            raise self.error("number too large", token)
+        digits = len(mantissa.replace(".", "")) + (abs(int(exponent)) if exponent else 0)
+        if len(mantissa) > MAX_INTEGER_DIGITS or digits > MAX_DIGITS:
+            raise self.error(
+                f"number too large: more than {MAX_DIGITS:,} digits "
+                "(Python prints integers of at most 4,300 digits)",
+                token,
+            )
         # Decimals are exact rationals in the math dialect: 0.1 means 1/10, not a binary float.
         if self.dialect == "math":
             return sp.Rational(text)
@@ -340,14 +617,111 @@ class _Parser:
 
     def name(self, token: _Token) -> sp.Basic:
         name = token.text
+        if self.dialect == "math" and self.is_function_word(name) and not self.at("("):
+            return self.application(token)
         if self.at("("):
             return self.call(token)
         if name in self.constants:
             return self.constants[name]
-        if (self.dialect == "math" and name in ALIASES) or name in FUNCTIONS:
+        if name in FUNCTIONS:
             raise self.error(f"function {name!r} needs an argument in parentheses", token)
         return sp.Symbol(name)
 
+    # -- calculator notation: sin x, sin^2 x, sin^-1 x, log_2 x ------------------------------
+    def application(self, token: _Token) -> sp.Basic:
+        """A function written without parentheses, with a base or a power: ``sin^2 x``, ``log_2 x``."""
+        name = token.text
+        function = self.function(name)
+        assert function is not None
+        base = self.subscript(token) if self.at("_") else None
+        exponent = self.function_power() if self.at("^", "**") else None
+        if self.at("("):
+            self.advance()
+            with self.nested():
+                args, _ = self.arguments()
+            self.expect(")")
+        elif self.starts_argument():
+            args = [self.bare_argument(token)]
+        else:
+            raise self.error(f"function {name!r} needs an argument, e.g. {name}(x) or {name} x", token)
+        if base is not None:
+            if name != "log" or len(args) != 1:
+                raise self.error("only log takes a base written as a subscript", token)
+            args.append(base)
+        if exponent == -1 and function in _INVERSES:
+            inverse = _INVERSES[function]
+            self.notes.append(
+                f"read {name}^-1 as the inverse function arc{inverse.__name__[1:]}; "
+                f"write 1/{name}(x) or ({name} x)^(-1) for the reciprocal"
+            )
+            return self.apply(inverse, args, {}, token)
+        value = self.apply(function, args, {}, token)
+        if exponent is not None:
+            return self.checked_power(value, exponent, token)
+        return value
+
+    def subscript(self, token: _Token) -> sp.Basic:
+        self.advance()  # "_"
+        if self.at("{", "("):
+            closing = _CLOSING[self.advance().text]
+            with self.nested():
+                base = self.sum()
+            self.expect(closing)
+            return base
+        if self.token.kind in ("number", "name"):
+            return self.atom()
+        raise self.error("expected the base of the logarithm after '_'")
+
+    def function_power(self) -> sp.Basic:
+        """The exponent in ``sin^2 x`` or ``sin^(-1) x``: a whole number, perhaps signed."""
+        self.advance()  # "^"
+        parenthesised = self.at("(", "{")
+        closing = _CLOSING[self.advance().text] if parenthesised else ""
+        sign = -1 if self.at("-") else 1
+        if self.at("-", "+"):
+            self.advance()
+        if self.token.kind != "number" or not self.token.text.isdigit():
+            raise self.error("expected a whole number as the power of a function (sin^2 x)")
+        exponent = sign * sp.Integer(int(self.advance().text))
+        if parenthesised:
+            self.expect(closing)
+        return exponent
+
+    def starts_argument(self) -> bool:
+        return self.starts_factor() or self.at("-", "+")
+
+    def at_function_name(self) -> bool:
+        return self.token.kind == "name" and self.is_function_word(self.token.text)
+
+    def bare_argument(self, function: _Token) -> sp.Basic:
+        """``sin 2x`` is sin(2x), ``sin x^2`` is sin(x²), ``sin x cos x`` is sin(x)·cos(x): the
+        argument runs over the factors up to an operator or the next function."""
+        start = self.token
+        with self.nested():
+            sign = -1 if self.at("-") else 1
+            if self.at("-", "+"):
+                self.advance()
+            factors = [self.power()]
+            second = self.token
+            while self.starts_factor() and not self.at_function_name():
+                factors.append(self.power())
+        typed = self.source(start.column, self.tokens[self.index - 1].end)
+        name = function.text
+        if len(factors) > 1:
+            first = self.source(start.column, second.column)
+            rest = self.source(second.column, self.tokens[self.index - 1].end)
+            self.notes.append(
+                f"read {name} {typed} as {name}({typed}); write {name}({first})·{rest} for the other"
+            )
+        elif factors[0].is_Pow and typed != self.source(start.column, start.end):
+            inner = self.source(start.column, start.end)
+            self.notes.append(
+                f"read {name} {typed} as {name}({typed}); write ({name} {inner})^… or {name}^… {inner} "
+                f"for a power of {name}"
+            )
+        return self.checked_size(sign * sp.Mul(*factors), start)
+
+    # -- calls -----------------------------------------------------------------------------------
     def call(self, token: _Token) -> sp.Basic:
         name = token.text
         function = self.function(name)
@@ -358,13 +732,38 @@ class _Parser:
         with self.nested():
             args, keywords = self.arguments()
         self.expect(")")
-        self.check_growth(name, args, token)
         if name == "Pow" and len(args) == 2 and keywords.get("evaluate", True):
             return self.checked_power(args[0], args[1], token)
+        return self.apply(function, args, keywords, token)
+
+    def apply(
+        self,
+        function: Callable[..., sp.Basic],
+        args: list[sp.Basic],
+        keywords: dict[str, bool],
+        token: _Token,
+    ) -> sp.Basic:
+        name = getattr(function, "__name__", token.text)
+        self.check_growth(name, args, token)
         try:
+            if self.dialect == "math" and function in _REAL_VALUED:
+                return self.real_valued(function, args)
             return function(*args, **keywords)
         except (TypeError, ValueError, AttributeError) as exc:
-            raise self.error(f"cannot apply {name!r} to these arguments ({exc})", token) from None
+            raise self.error(f"cannot apply {token.text!r} to these arguments ({exc})", token) from None
+
+    def real_valued(self, function: Callable[..., sp.Basic], args: list[sp.Basic]) -> sp.Basic:
+        """|u|, re(u), im(u), sign(u) as for real names: |e^x| is e^x, re(x) is x."""
+        names = set().union(*(a.free_symbols for a in args))
+        real = {s: sp.Symbol(s.name, real=True) for s in names}
+        back = {r: s for s, r in real.items()}
+        value = function(*(a.xreplace(real) for a in args)).xreplace(back)
+        if not isinstance(value, function) and any(a.free_symbols for a in args):
+            written = function(*args, evaluate=False)
+            from .oneline import one_line
+
+            self.notes.append(f"read {one_line(written)} as {one_line(value)}, since the variables are real")
+        return value
 
     def function(self, name: str) -> Callable[..., sp.Basic] | None:
         if name in FUNCTIONS:
@@ -404,25 +803,80 @@ class _Parser:
 
 
 def _bits(number: sp.Basic) -> float:
-    """Bits needed for the numerator and denominator of an exact number."""
+    """Bits needed for the numerator and denominator of an exact number (log₂ of their sizes)."""
     p, q = sp.fraction(sp.Rational(number)) if number.is_Rational else (number, 1)
-    return max(1.0, math.log2(abs(int(p)) + 1) + math.log2(abs(int(q)) + 1))
+    return max(1.0, math.log2(abs(int(p)) or 1) + math.log2(abs(int(q)) or 1))
 
 
-def parse(text: str, dialect: Dialect = "math", functions: frozenset[str] = frozenset()) -> sp.Basic:
-    """Read ``text`` as a SymPy expression without evaluating any Python.
+def _leading_derivative(text: str) -> tuple[str, sp.Symbol, int] | None:
+    """``d/dx x^2`` → (the rest, blanked where d/dx stood so columns stay right; x; order 1)."""
+    match = _LEADING_D.match(text)
+    if match is None:
+        return None
+    orders = [
+        int(match.group("order") or _superscript_order(match.group("sup"))),
+        int(match.group("order2") or _superscript_order(match.group("sup2"))),
+    ]
+    if orders[0] != orders[1]:
+        raise ParseError("the orders of d^n/dx^n differ", text, 1)
+    rest = " " * match.end() + text[match.end() :]
+    if not rest.strip():
+        raise ParseError(f"expected an expression after {match.group().strip()}", text, len(text) + 1)
+    return rest, sp.Symbol(match.group("var")), orders[0]
+
+
+def _superscript_order(sup: str | None) -> str:
+    return {"²": "2", "³": "3"}.get(sup or "", "1")
+
+
+def read(
+    text: str,
+    dialect: Dialect = "math",
+    functions: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
+) -> Reading:
+    """Read ``text`` as a SymPy expression without evaluating any Python, with notes on choices.
+
+    ``dialect`` picks the notation (see the module docstring); ``functions`` names extra
+    undefined functions and ``names`` extra multi-letter names (such as a variable called
+    ``rate``) that are never split into letters. A leading ``d/dx`` gives a ``Derivative``.
+    Raises :class:`derive.errors.ParseError` with the column of the problem.
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input longer than {MAX_LENGTH:,} characters")
+    derivative = _leading_derivative(text) if dialect == "math" else None
+    parser = _Parser(derivative[0] if derivative else text, dialect, functions, names)
+    parser.text = text
+    with recursion_room(MAX_DEPTH):
+        try:
+            expr = parser.parse()
+        except RecursionError:
+            raise ParseError("expression nested too deeply", text) from None
+    if derivative:
+        _, variable, order = derivative
+        if isinstance(expr, sp.Eq) and isinstance(expr.lhs, (sp.Symbol, sp.core.function.AppliedUndef)):
+            from .oneline import one_line
+
+            parser.notes.append(
+                f"differentiating the right side of {one_line(expr.lhs)} = {one_line(expr.rhs)}"
+            )
+            expr = expr.rhs
+        expr = sp.Derivative(expr, (variable, order))
+    return Reading(expr, tuple(parser.notes))
+
+
+def parse(
+    text: str,
+    dialect: Dialect = "math",
+    functions: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
+) -> sp.Basic:
+    """Read ``text`` as a SymPy expression without evaluating any Python (see :func:`read`).
 
     ``dialect`` picks the notation (see the module docstring); ``functions`` names extra
     undefined functions for the math dialect. Raises :class:`derive.errors.ParseError` with the
     column of the problem.
     """
-    if not isinstance(text, str):
-        raise ParseError(f"expected text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"input longer than {MAX_LENGTH} characters")
-    parser = _Parser(text, dialect, functions)
-    with recursion_room(MAX_DEPTH):
-        try:
-            return parser.parse()
-        except RecursionError:
-            raise ParseError("expression nested too deeply", text) from None
+    return read(text, dialect, functions, names).expr

@@ -16,6 +16,12 @@ from typing import ClassVar, Protocol
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .errors import DeriveError
+
+
+class NoRule(DeriveError):
+    """SymPy knows no derivative for a function: ``derive`` says so instead of looping on it."""
+
 
 class Names(Protocol):
     """Hands out a fresh symbol standing for an inner expression (and records its definition)."""
@@ -56,6 +62,11 @@ class Rule(ABC):
     def label(self) -> str:
         """The rule's name as shown next to the step."""
         return self.name
+
+    @property
+    def why(self) -> str:
+        """A sentence for the step when the rule holds only part of the way (jumps, corners)."""
+        return ""
 
 
 # -- leaves: the derivative is known outright ---------------------------------------------------
@@ -108,6 +119,10 @@ class KnownFunctionRule(Rule):
     def label(self) -> str:
         return function_rule_name(self.expr)
 
+    @property
+    def why(self) -> str:
+        return jump_sentence(self.expr)
+
 
 @dataclass(frozen=True)
 class UndefinedFunctionRule(Rule):
@@ -126,7 +141,33 @@ class TableRule(Rule):
     name: ClassVar[str] = "derivative from SymPy's table"
 
     def rewrite(self, names: Names) -> sp.Expr:
+        return _known(sp.diff(self.expr, self.variable), self.expr)
+
+
+@dataclass(frozen=True)
+class UndefinedFunctionOfSeveralRule(UndefinedFunctionRule):
+    """f(x, y) for an unspecified f: SymPy's chain rule over its arguments (∂f/∂x stays)."""
+
+    name: ClassVar[str] = "unspecified function of several arguments"
+
+    def rewrite(self, names: Names) -> sp.Expr:
         return sp.diff(self.expr, self.variable)
+
+
+@dataclass(frozen=True)
+class NeverNegativeAbsRule(Rule):
+    """|u| = u where u is never negative for real x (|e^x| = e^x), and |u| = −u where never positive."""
+
+    name: ClassVar[str] = "|u| = u, since u ≥ 0 for real x"
+
+    def rewrite(self, names: Names) -> sp.Expr:
+        (argument,) = self.expr.args
+        return D(argument if _sign_for_real(argument) > 0 else -argument, self.variable)
+
+    @property
+    def label(self) -> str:
+        (argument,) = self.expr.args
+        return self.name if _sign_for_real(argument) > 0 else "|u| = −u, since u ≤ 0 for real x"
 
 
 # -- rules that leave parts to differentiate -----------------------------------------------------
@@ -202,6 +243,10 @@ class ChainRule(Rule):
     def label(self) -> str:
         return f"chain rule with the {self.outer.label}" if self.outer else "chain rule"
 
+    @property
+    def why(self) -> str:
+        return jump_sentence(self.expr)
+
 
 @dataclass(frozen=True)
 class LogarithmicRule(Rule):
@@ -216,12 +261,56 @@ class LogarithmicRule(Rule):
 
 @dataclass(frozen=True)
 class CasesRule(Rule):
-    """A function given by cases is differentiated case by case (inside each open interval)."""
+    """A function given by cases is differentiated case by case, inside each open interval.
+
+    Each case of the derivative holds only strictly inside the part of the line where its case
+    of the function holds: x ≤ 0 becomes x < 0, and the catch-all "otherwise" becomes the open
+    remainder. Where the cases meet, no condition holds, so nothing is claimed there (SymPy
+    evaluates the Piecewise to nan): the derivative may not exist at a corner.
+    """
 
     name: ClassVar[str] = "differentiate each case"
 
     def rewrite(self, names: Names) -> sp.Expr:
-        return sp.Piecewise(*((D(e, self.variable), c) for e, c in self.expr.args))
+        x = self.variable
+        cases = []
+        earlier: list[sp.Basic] = []
+        for expr, condition in self.expr.args:
+            inside = sp.And(_interior(condition, x), *(_interior(sp.Not(c), x) for c in earlier))
+            earlier.append(condition)
+            if inside is not sp.false:
+                cases.append((D(expr, x), inside))
+        if not cases:
+            return sp.nan
+        return sp.Piecewise(*cases)
+
+    @property
+    def why(self) -> str:
+        return (
+            "each case is differentiated strictly inside its interval; where the cases meet, none is claimed"
+        )
+
+
+_STRICT = {sp.Ge: sp.Gt, sp.Le: sp.Lt}
+
+
+def _interior(condition: sp.Basic, x: sp.Symbol) -> sp.Basic:
+    """The open part of the set where ``condition`` holds: x ≥ 0 → x > 0, x = 0 → false.
+
+    Conditions that do not involve ``x`` are kept as they are: they do not cut the line.
+    """
+    if condition in (sp.true, sp.false) or x not in condition.free_symbols:
+        return condition
+    if isinstance(condition, (sp.And, sp.Or)):
+        return condition.func(*(_interior(c, x) for c in condition.args))
+    if isinstance(condition, sp.Eq):
+        return sp.false
+    if type(condition) in _STRICT:
+        return _STRICT[type(condition)](condition.lhs, condition.rhs)
+    if isinstance(condition, sp.Not):
+        pushed = sp.to_nnf(condition)  # Not(a and b) → (not a) or (not b)
+        return condition if pushed == condition else _interior(pushed, x)
+    return condition
 
 
 @dataclass(frozen=True)
@@ -274,18 +363,79 @@ def function_rule_name(expr: sp.Expr) -> str:
         return "logarithm rule"
     if name == "Abs":
         return "derivative of |u| = sign(u)"
+    if isinstance(expr, _STEP_FUNCTIONS):
+        return f"derivative of {name}, between its jumps"
     if name in _TRIGONOMETRIC:
         return f"derivative of {name}"
     return f"known derivative of {name}"
 
 
+# Step functions: the derivative is 0 between the jumps and does not exist at them. It is written
+# as cases whose only condition leaves the jumps out, so that nothing is claimed there (SymPy
+# evaluates such a Piecewise to nan where no condition holds) — never as a catch-all 0.
+_STEP_FUNCTIONS = (sp.floor, sp.ceiling, sp.frac, sp.sign, sp.Heaviside)
+
+
+def _jumps(expr: sp.Expr) -> sp.Basic:
+    """Where the step function ``expr`` = F(u) is continuous: u not an integer, or u ≠ 0."""
+    (argument, *_) = expr.args
+    if isinstance(expr, (sp.floor, sp.ceiling, sp.frac)):
+        return sp.Ne(sp.frac(argument), 0)
+    return sp.Ne(argument, 0)
+
+
+def jump_sentence(expr: sp.Expr) -> str:
+    """Where a step function in ``expr`` (at its head) has no derivative, in words."""
+    if not isinstance(expr, _STEP_FUNCTIONS):
+        return ""
+    argument = expr.args[0]
+    name = type(expr).__name__
+    where = "is an integer" if isinstance(expr, (sp.floor, sp.ceiling, sp.frac)) else "= 0"
+    from .printing import pretty
+
+    return (
+        f"{name} is constant between its jumps, so its derivative is "
+        f"{'1' if isinstance(expr, sp.frac) else '0'} there; at the jumps, where "
+        f"{pretty(argument)} {where}, it has no derivative"
+    )
+
+
 def outer_derivative(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
-    """d/du of ``expr``, a function applied to the symbol ``u`` (or a power of ``u``)."""
+    """d/du of ``expr``, a function applied to the symbol ``u`` (or a power of ``u``).
+
+    Variables are real, so ``re(u)`` is ``u`` and ``im(u)`` is 0 (SymPy's complex answer would
+    never finish); a function SymPy has no derivative for raises :class:`NoRule`.
+    """
     if isinstance(expr, sp.Abs):
         return sp.sign(u)  # over the reals; SymPy's complex derivative of |u| is not what is meant
+    if isinstance(expr, _STEP_FUNCTIONS):
+        return sp.Piecewise((sp.Integer(1 if isinstance(expr, sp.frac) else 0), _jumps(expr)))
+    if isinstance(expr, sp.re):
+        return sp.Integer(1)
+    if isinstance(expr, sp.im):
+        return sp.Integer(0)
     if isinstance(expr, AppliedUndef):
         return D(expr, u)
-    return sp.diff(expr, u)
+    return _known(sp.diff(expr, u), expr)
+
+
+def _known(derivative: sp.Expr, expr: sp.Expr) -> sp.Expr:
+    """``derivative`` unless SymPy left it unevaluated, which no later step could change."""
+    for node in derivative.atoms(sp.Derivative):
+        if not isinstance(node.expr, AppliedUndef):
+            name = type(node.expr).__name__
+            raise NoRule(f"no rule for the derivative of {name} (in {expr}); derive cannot go on")
+    return derivative
+
+
+def _sign_for_real(expr: sp.Expr) -> int:
+    """1 when ``expr`` is never negative for real values of its names, −1 when never positive, else 0."""
+    real = expr.xreplace({s: sp.Symbol(s.name, real=True) for s in expr.free_symbols})
+    if real.is_nonnegative:
+        return 1
+    if real.is_nonpositive:
+        return -1
+    return 0
 
 
 def _linear_slope(inner: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
@@ -339,8 +489,12 @@ def rule_for(expr: sp.Expr, x: sp.Symbol) -> Rule:
         return CasesRule(expr, x)
     if isinstance(expr, (sp.Max, sp.Min)):
         return RewriteAsCasesRule(expr, x)
-    if isinstance(expr, sp.Function) and len(expr.args) == 1:
-        (argument,) = expr.args
+    if isinstance(expr, sp.Abs) and _sign_for_real(expr.args[0]):
+        return NeverNegativeAbsRule(expr, x)
+    if isinstance(expr, AppliedUndef) and len(expr.args) > 1:
+        return UndefinedFunctionOfSeveralRule(expr, x)
+    if isinstance(expr, sp.Function) and (len(expr.args) == 1 or isinstance(expr, sp.Heaviside)):
+        argument = expr.args[0]
         if isinstance(expr, AppliedUndef):
             leaf: Rule = UndefinedFunctionRule(expr, x)
         else:

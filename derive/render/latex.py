@@ -52,11 +52,20 @@ def render_align(derivation: Derivation, *, environment: str = "align*", comment
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
 
 
+def reading_line(derivation: Derivation) -> str:
+    """``Reading: $x \\sin{\\left(x \\right)}$`` and the note, when the derivation was asked for in text."""
+    if derivation.reading is None:
+        return ""
+    line = rf"Reading: ${latex(derivation.reading)}$"
+    return line + (f"\n\nNote: {escape(derivation.note)}" if derivation.note else "")
+
+
 def render_latex(derivation: Derivation, *, standalone: bool = False) -> str:
     """The ``align*`` block, or with ``standalone`` a complete document for ``pdflatex``."""
     block = render_align(derivation)
+    reading = reading_line(derivation)
     if not standalone:
-        return block + "\n"
+        return (f"{reading}\n\n" if reading else "") + block + "\n"
     verdicts = "\n".join(
         rf"  \item {escape(step.rule)}: {escape(step.verdict.describe())}"
         for step in (*derivation.steps, derivation.result)
@@ -67,6 +76,7 @@ def render_latex(derivation: Derivation, *, standalone: bool = False) -> str:
             r"\usepackage{amsmath}",
             r"\begin{document}",
             rf"\section*{{{escape(derivation.title)}}}",
+            *([reading, ""] if reading else []),
             block,
             r"\subsection*{Verification}",
             rf"{escape(summary(derivation))}. Each step was checked by \texttt{{derive}}:",

@@ -9,7 +9,19 @@ from .marks import mark, summary
 
 def render_markdown(derivation: Derivation) -> str:
     """A heading, the definitions, each step as a math block under its rule and verdict."""
-    out = [f"# {derivation.title}", "", f"Variable: ${latex(derivation.variable)}$", "", "## Definitions", ""]
+    out = []
+    if derivation.reading is not None:
+        out += [f"Reading: ${latex(derivation.reading)}$", ""]
+        note = "".join(f"\\{c}" if c in "*_`[]<>\\" else c for c in derivation.note)
+        out += [f"Note: {note}", ""] if derivation.note else []
+    out += [
+        f"# {derivation.title}",
+        "",
+        f"Variable: ${latex(derivation.variable)}$",
+        "",
+        "## Definitions",
+        "",
+    ]
     for definition in derivation.definitions:
         if definition.why:
             out += [f"Let {definition.why}:", ""]

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Derivation, Status, Step
+from ..oneline import one_line
 from ..printing import pretty_relation
 from .marks import continues, mark, summary
 
@@ -56,7 +57,18 @@ def renderable(derivation: Derivation) -> RenderableType:
     table.add_section()
     table.add_row("", Text(next(art), style="bold"), "result", _verdict(derivation.result))
     status = Text(summary(derivation), style="green" if derivation.ok else "bold red")
-    return Group(Text(derivation.title, style="bold underline"), Text(""), table, Text(""), status)
+    title = Text(derivation.title, style="bold underline")
+    return Group(*_reading(derivation), title, Text(""), table, Text(""), status)
+
+
+def _reading(derivation: Derivation) -> list[Text]:
+    """What derive understood, first of all: ``Reading: x·sin(x)``, and a note on any choice."""
+    if derivation.reading is None:
+        return []
+    lines = [Text.assemble(("Reading: ", "bold"), one_line(derivation.reading))]
+    if derivation.note:
+        lines.append(Text(f"Note: {derivation.note}", style="yellow"))
+    return [*lines, Text("")]
 
 
 def render_text(derivation: Derivation) -> str:

@@ -1,0 +1,77 @@
+"""Expressions on one line in conventional notation: ``x·sin(x)``, ``e^x``, ``x²``, ``|x|``, ``ln(x)``.
+
+The "Reading:" line of every view and the parser's notes use it, so that what ``derive``
+understood is stated the way people write it, not in SymPy's ``x*sin(x)`` syntax.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+_ARC = frozenset("asin acos atan acot asec acsc asinh acosh atanh acoth asech acsch".split())
+
+
+class _OneLinePrinter(StrPrinter):
+    """SymPy's str printer with ^, ·, e^u, |u|, ln, π and superscript small powers."""
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        base, exponent = expr.as_base_exp()
+        if exponent == sp.Rational(1, 2):
+            return f"√{self._atom(base)}"
+        if exponent.is_Integer and exponent < 0:
+            denominator = self._print(sp.Pow(base, -exponent, evaluate=False) if exponent != -1 else base)
+            return f"1/{denominator if (base.is_Atom and exponent == -1) else '(' + denominator + ')'}"
+        power = self._atom(base)
+        if exponent.is_Integer and 1 < exponent < 10:
+            return power + str(exponent).translate(_SUPERSCRIPTS)
+        return f"{power}^{self._atom(exponent)}"
+
+    def _atom(self, expr: sp.Basic) -> str:
+        text = self._print(expr)
+        simple = (
+            expr.is_Atom
+            and not (expr.is_Rational and not expr.is_Integer)
+            and not (expr.is_Number and expr < 0)
+        )
+        return text if simple or isinstance(expr, (sp.Function, sp.Abs)) else f"({text})"
+
+    def _print_exp(self, expr: sp.exp) -> str:
+        return f"e^{self._atom(expr.args[0])}"
+
+    def _print_Exp1(self, expr: sp.Basic) -> str:
+        return "e"
+
+    def _print_Pi(self, expr: sp.Basic) -> str:
+        return "π"
+
+    def _print_Infinity(self, expr: sp.Basic) -> str:
+        return "∞"
+
+    def _print_Abs(self, expr: sp.Abs) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_log(self, expr: sp.log) -> str:
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_Function(self, expr: sp.Function) -> str:
+        name = type(expr).__name__
+        if name in _ARC:
+            return f"arc{name[1:]}({self.stringify(expr.args, ', ')})"
+        return super()._print_Function(expr)
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        return super()._print_Mul(expr).replace("*", "·")
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        (variable, count), *_ = expr.variable_count
+        order = "" if count == 1 else str(count).translate(_SUPERSCRIPTS)
+        return f"d{order}/d{variable}{order} {self._atom(expr.expr)}"
+
+
+def one_line(expr: sp.Basic) -> str:
+    """``expr`` on one line, as people write it: ``x·sin(x)``, ``e^(−x²)``, ``|x|``."""
+    return _OneLinePrinter().doprint(expr).replace("-", "−")
