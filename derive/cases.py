@@ -28,7 +28,7 @@ JUMPY = (
     sp.Abs,
     sp.DiracDelta,
 )
-_UNSPLITTABLE = (sp.floor, sp.ceiling, sp.frac, sp.DiracDelta)
+_UNSPLITTABLE = (sp.floor, sp.ceiling, sp.frac)
 MAX_BREAKPOINTS = 12
 
 
@@ -66,7 +66,7 @@ def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
     plain = whole.replace(lambda e: isinstance(e, (sp.Max, sp.Min)), lambda e: e.rewrite(sp.Piecewise))
     points: set[sp.Expr] = set()
     for node in sp.preorder_traversal(plain):
-        if isinstance(node, (sp.sign, sp.Heaviside, sp.Abs)):
+        if isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.DiracDelta)):
             found = _zeros(node.args[0], x)
         elif isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_integer):
             found = _zeros(node.args[0], x) or set()  # where the real domain ends, if known
@@ -141,7 +141,9 @@ def _branch(expr: sp.Expr, x: sp.Symbol, inside: sp.Rational) -> sp.Expr | None:
     told."""
     replacements: dict[sp.Basic, sp.Basic] = {}
     for node in sp.postorder_traversal(expr):
-        if not isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.Piecewise)) or node in replacements:
+        if not isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.DiracDelta, sp.Piecewise)):
+            continue
+        if node in replacements:
             continue
         current = node.xreplace(replacements)
         if isinstance(current, sp.Piecewise):
@@ -167,7 +169,9 @@ def _branch(expr: sp.Expr, x: sp.Symbol, inside: sp.Rational) -> sp.Expr | None:
         sign = sp.sign(at)
         if sign == 0:
             return None
-        if isinstance(current, sp.Abs):
+        if isinstance(current, sp.DiracDelta):
+            replacements[node] = sp.Integer(0)  # zero away from the zeros of its argument
+        elif isinstance(current, sp.Abs):
             replacements[node] = sign * argument
         elif isinstance(current, sp.sign):
             replacements[node] = sign

@@ -92,7 +92,10 @@ class Expander:
         """``expr`` with every defined name replaced and every derivative carried out; every
         name that is not defined is a real variable."""
         if expr not in self.expanded:
-            self.expanded[expr] = _real_symbols(self.substituted(expr).doit())
+            done = _real_symbols(self.substituted(expr).doit())
+            if done.has(sp.Derivative):
+                done = done.replace(lambda e: isinstance(e, sp.Derivative), _between_jumps)
+            self.expanded[expr] = done
         return self.expanded[expr]
 
     def substituted(self, expr: sp.Basic) -> sp.Basic:
@@ -152,6 +155,18 @@ class Expander:
             for _ in range(int(count)):
                 result = sp.diff(result, self.variable) / inner
         return result
+
+
+def _between_jumps(derivative: sp.Derivative) -> sp.Basic:
+    """SymPy leaves d/dx floor(u) unevaluated; between the jumps (where frac(u) ≠ 0) it is 0, and
+    d/dx frac(u) is u' there. At the jumps there is no derivative, so the cases leave them out."""
+    inner = derivative.expr
+    if not isinstance(inner, (sp.floor, sp.ceiling, sp.frac)) or len(derivative.variables) != 1:
+        return derivative
+    (u,) = inner.args
+    x = derivative.variables[0]
+    slope = sp.diff(u, x) if isinstance(inner, sp.frac) else sp.Integer(0)
+    return sp.Piecewise((slope, sp.Ne(sp.frac(u), 0)))
 
 
 def _real(symbol: sp.Basic) -> sp.Basic:
@@ -322,6 +337,7 @@ class _Claim:
         return (
             self.exactly_nonzero(difference, sampler)
             or self.on_one_side(difference)
+            or self.case_by_case(difference)
             or (self.by_cases() if cases.has_jumps(difference) else self.numeric())
         )
 
@@ -465,6 +481,21 @@ class _Claim:
         if self.condition is None and tally.count(Outcome.ONE_SIDED) and not agreed:
             return Verdict(Status.UNDECIDED, "the two sides are never real at the same points tried")
         return Verdict(Status.UNDECIDED, f"no proof found, and only {agreed} points could be compared")
+
+    def case_by_case(self, difference: sp.Expr) -> Verdict | None:
+        """A difference that folds into cases, each of them zero: the sides are equal wherever
+        the cases are defined (and the verdict says where that is)."""
+        if not difference.has(sp.Piecewise):
+            return None
+        folded = _guarded(self.budget.seconds, lambda: sp.piecewise_fold(difference))
+        if not isinstance(folded, sp.Piecewise):
+            return None
+        for value_, _ in folded.args:
+            if value_ != 0 and not _symbolic_zero(value_, self.budget, last=4):
+                return None
+        conditions = [c for _, c in folded.args]
+        where = None if sp.true in conditions else sp.Or(*conditions)
+        return Verdict(Status.SYMBOLIC, f"case by case ({len(conditions)} cases)", where=where)
 
     def by_cases(self) -> Verdict:
         """Decide a claim with jumps piece by piece (see :mod:`derive.cases`)."""
