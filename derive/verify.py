@@ -217,9 +217,29 @@ def _cancel_in_exp(difference: sp.Expr) -> sp.Expr:
     return sp.cancel(sp.expand(difference.rewrite(sp.exp)))
 
 
+MAX_EXPANDED_POWER = 40
+
+
+def expansion_safe(expr: sp.Basic) -> bool:
+    """False when multiplying ``expr`` out could exhaust memory: a sum raised to a large power
+    ((x + y)^(10^10) has too many terms for any machine), which counting operations misses."""
+    for node in sp.preorder_traversal(expr):
+        if (
+            isinstance(node, sp.Pow)
+            and node.exp.is_Integer
+            and abs(node.exp) > MAX_EXPANDED_POWER
+            and node.base.has(sp.Add)
+            and node.base.free_symbols
+        ):
+            return False
+    return True
+
+
 def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 6) -> str | None:
     """The name of the first rung that reduces ``difference`` to zero, if any (the rungs from
     ``first`` up to ``last``; each only when the difference is small enough for it)."""
+    if not expansion_safe(difference):
+        return None
     ops = sp.count_ops(difference)
     # in exponentials, trigonometric functions become complex ones that cancel slowly
     d_has_trig = bool(difference.atoms(TrigonometricFunction, InverseTrigonometricFunction))
@@ -271,6 +291,8 @@ def check_equation(
         if condition == sp.true:
             condition = None
     relation = relations.relation_of(condition)
+    if relation is not None and not all(expansion_safe(e) for e in (left, right, relation)):
+        return Verdict(Status.UNDECIDED, "too large to multiply out on the curve of its relation")
     if relation is not None:
         try:
             found = relations.follows(left, right, relation, _real(variable))
@@ -358,7 +380,7 @@ class _Claim:
         """Where a claim in one variable may change its behaviour: the real zeros of its
         denominators, of the arguments of log and roots (the ends of the real domain) and of
         arg ∓ 1 for the inverse trigonometric functions (their branch points)."""
-        if len(self.symbols) != 1:
+        if len(self.symbols) != 1 or not expansion_safe(self.left - self.right):
             return ()
         x = self.symbols[0]
         found: set[sp.Expr] = set()
@@ -381,7 +403,7 @@ class _Claim:
         """A difference that reduces to a nonzero constant (e^(−1000), 10⁻⁵⁰) is refuted at the
         first point where both sides are defined, however small the constant."""
         trig = difference.atoms(TrigonometricFunction, InverseTrigonometricFunction)
-        if trig or sp.count_ops(difference) > self.budget.expand_ops:
+        if trig or sp.count_ops(difference) > self.budget.expand_ops or not expansion_safe(difference):
             return None
         reduced = _guarded(self.budget.seconds, lambda: _cancel_in_exp(difference))
         if reduced is None or reduced == 0 or reduced.free_symbols or reduced.has(AppliedUndef):
@@ -400,6 +422,8 @@ class _Claim:
     def exactly_nonzero(self, difference: sp.Expr, sampler: Sampler) -> Verdict | None:
         """A difference that is a nonzero rational function with rational coefficients is not
         zero on any interval: find a point where its exact value shows it."""
+        if not expansion_safe(difference):
+            return None
         cancelled = _guarded(self.budget.seconds, lambda: sp.cancel(difference))
         if cancelled is None or cancelled == 0 or not _rational_function(cancelled, self.symbols):
             return None
@@ -446,6 +470,8 @@ class _Claim:
     def common_domain(self, x: sp.Symbol) -> sp.Set | None:
         from sympy.calculus.util import continuous_domain
 
+        if not expansion_safe(self.left - self.right):
+            return None
         domains = []
         for side in (self.left, self.right):
             if _has_undef(side, sp.Integer(0)) or cases.has_jumps(side):
@@ -487,6 +513,8 @@ class _Claim:
         the cases are defined (and the verdict says where that is)."""
         if not difference.has(sp.Piecewise):
             return None
+        if not expansion_safe(difference):
+            return None
         folded = _guarded(self.budget.seconds, lambda: sp.piecewise_fold(difference))
         if not isinstance(folded, sp.Piecewise):
             return None
@@ -503,7 +531,7 @@ class _Claim:
             Status.UNDECIDED,
             "it has jumps or corners, and agreement at points is not evidence for those; no proof found",
         )
-        x = self.symbols[0] if len(self.symbols) == 1 else None
+        x = self.symbols[0] if len(self.symbols) == 1 and expansion_safe(self.left - self.right) else None
         pieces = _guarded(self.budget.seconds, lambda: cases.split(self.left, self.right, x)) if x else None
         if pieces is None:
             tally = self.run(self.sampler(), self.budget.points, self.budget.attempts)
