@@ -58,15 +58,23 @@ class Split:
 
 
 def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
-    """The claim cut at its breakpoints, or None when they cannot all be found."""
+    """The claim cut at its breakpoints, or None when they cannot all be found.
+
+    A jump inside the argument of another (sign(1/(1 + |x|)²)) is handled in rounds: the inner
+    breakpoints cut the line first, and on each piece the outer argument, with the inner jumps
+    resolved, is solved for its own zeros there."""
     whole = sp.Tuple(left, right)
     for node in sp.preorder_traversal(whole):
         if isinstance(node, _UNSPLITTABLE):
             return None
     plain = whole.replace(lambda e: isinstance(e, (sp.Max, sp.Min)), lambda e: e.rewrite(sp.Piecewise))
     points: set[sp.Expr] = set()
+    nested: list[sp.Expr] = []  # arguments with jumps of their own, solved piece by piece
     for node in sp.preorder_traversal(plain):
         if isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.DiracDelta)):
+            if has_jumps(node.args[0]):
+                nested.append(node.args[0])
+                continue
             found = _zeros(node.args[0], x)
         elif isinstance(node, sp.log) or (isinstance(node, sp.Pow) and not node.exp.is_integer):
             found = _zeros(node.args[0], x) or set()  # where the real domain ends, if known
@@ -79,13 +87,41 @@ def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
         points |= found
         if len(points) > MAX_BREAKPOINTS:
             return None
+    for _ in range(3):
+        pieces = _pieces(plain, x, points)
+        if pieces is None:
+            return None
+        added: set[sp.Expr] = set()
+        for piece in pieces if nested else ():
+            for argument in nested:
+                resolved = _branch(argument, x, _inside(piece.low, piece.high)[0])
+                if resolved is None or has_jumps(resolved):
+                    return None
+                found = _zeros(resolved, x)
+                if found is None:
+                    return None
+                added |= {p for p in found if piece.interval.contains(p) == sp.true}
+        if not added - points:
+            return Split(tuple(pieces), _ordered(points) or ())
+        points |= added
+        if len(points) > MAX_BREAKPOINTS:
+            return None
+    return None
+
+
+def _ordered(points: set[sp.Expr]) -> tuple[sp.Expr, ...] | None:
     try:
-        ordered = tuple(sorted(points, key=lambda p: float(sp.N(p, 30))))
+        return tuple(sorted(points, key=lambda p: float(sp.N(p, 30))))
     except (TypeError, ValueError):
         return None
-    edges = (-sp.oo, *ordered, sp.oo)
+
+
+def _pieces(plain: sp.Tuple, x: sp.Symbol, points: set[sp.Expr]) -> list[Piece] | None:
+    ordered = _ordered(points)
+    if ordered is None:
+        return None
     pieces = []
-    for low, high in itertools.pairwise(edges):
+    for low, high in itertools.pairwise((-sp.oo, *ordered, sp.oo)):
         for inside in _inside(low, high):
             sides = [_branch(side, x, inside) for side in plain]
             if all(s is not None for s in sides):
@@ -93,7 +129,7 @@ def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
         else:
             return None
         pieces.append(Piece(low, high, sides[0], sides[1]))
-    return Split(tuple(pieces), ordered)
+    return pieces
 
 
 def _zeros(expr: sp.Expr, x: sp.Symbol) -> set[sp.Expr] | None:
@@ -109,6 +145,8 @@ def _zeros(expr: sp.Expr, x: sp.Symbol) -> set[sp.Expr] | None:
         solutions = sp.solveset(expr, x, domain=sp.S.Reals)
     except (NotImplementedError, ValueError, TypeError):
         return None
+    if solutions == sp.S.EmptySet:
+        return set()
     if not isinstance(solutions, sp.FiniteSet):
         return None
     return set(solutions.args)
@@ -150,6 +188,9 @@ def _branch(expr: sp.Expr, x: sp.Symbol, inside: sp.Rational) -> sp.Expr | None:
         if node in replacements:
             continue
         current = node.xreplace(replacements)
+        if type(current) is not type(node):  # the inner branches settled it already (sign(1) = 1)
+            replacements[node] = current
+            continue
         if isinstance(current, sp.Piecewise):
             chosen = None
             for value, condition in current.args:

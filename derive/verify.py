@@ -192,6 +192,7 @@ def as_expression(value: sp.Basic | str | int | float) -> sp.Basic:
 
 _ERRORS = (
     StopIteration,  # raised from inside simplify on some sums
+    IndexError,
     TypeError,
     ValueError,
     NotImplementedError,
