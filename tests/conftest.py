@@ -25,7 +25,11 @@ def sigmoid() -> Derivation:
 
 
 def run_derive(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m derive ARGS`` as a user would, capturing both streams."""
     environment = {**os.environ, **(env or {})}
@@ -36,7 +40,7 @@ def run_derive(
         text=True,
         env=environment,
         cwd=cwd or ROOT,
-        timeout=120,
+        timeout=timeout,
     )
 
 

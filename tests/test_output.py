@@ -12,7 +12,7 @@ SUFFIXES = (".txt", ".tex", ".md", ".json")
 
 
 def test_committed_outputs_are_up_to_date(tmp_path: Path) -> None:
-    run = run_derive("export", str(tmp_path))
+    run = run_derive("export", str(tmp_path), timeout=1200)  # every built-in, verified: minutes
     assert run.returncode == 0, run.stderr
     for name in BUILTINS:
         for suffix in SUFFIXES:
