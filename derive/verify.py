@@ -354,7 +354,9 @@ class _Claim:
         constant = self.constant_difference(difference, sampler)
         if constant is not None:
             return constant
-        method = _symbolic_zero(difference, self.budget, first=1)
+        # simplify can spend minutes on a constant (a derivative's value at a point), which the
+        # numeric rung decides to 120 digits in a moment
+        method = _symbolic_zero(difference, self.budget, first=1, last=6 if self.symbols else 4)
         if method:
             return Verdict(Status.SYMBOLIC, method)
         return (
