@@ -144,7 +144,9 @@ def seed_of(*parts: sp.Basic) -> int:
 
 
 # Where a function is real: log needs a positive argument, a root a nonnegative base, …
-_REQUIREMENTS: tuple[tuple[type, Callable[[sp.Float], bool]], ...] = (
+# Each test is written once, over SymPy numbers, and serves both as a check of a point and as
+# the condition a verdict states.
+_REQUIREMENTS: tuple[tuple[type, Callable[[sp.Expr], sp.Basic]], ...] = (
     (sp.log, lambda a: a > 0),
     (sp.asin, lambda a: abs(a) <= 1),
     (sp.acos, lambda a: abs(a) <= 1),
@@ -154,6 +156,11 @@ _REQUIREMENTS: tuple[tuple[type, Callable[[sp.Float], bool]], ...] = (
     (sp.asec, lambda a: abs(a) >= 1),
     (sp.acsc, lambda a: abs(a) >= 1),
 )
+
+
+def side_conditions(needs: tuple[tuple[sp.Expr, Callable[[sp.Expr], sp.Basic]], ...]) -> list[sp.Basic]:
+    """The requirements as SymPy conditions (x·y ≥ 0, x > 0), for a verdict to state."""
+    return [test(part) for part, test in needs]
 
 
 def requirements(expr: sp.Basic) -> tuple[tuple[sp.Expr, Callable[[sp.Float], bool]], ...]:

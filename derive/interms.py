@@ -42,8 +42,8 @@ CANDIDATE_MAX_OPS = 300  # larger candidates are not tidied or checked: factor m
 DERIVATIVE_MAX_OPS = 400  # a larger derivative is not searched at all
 # Safety nets only (seconds, times DERIVE_TIME_SCALE): far above what any step of the search
 # takes; when one fires the search gives up and reports no form.
-OPERATION_SECONDS = 60.0
-SEARCH_SECONDS = 600.0
+OPERATION_SECONDS = 300.0
+SEARCH_SECONDS = 1800.0
 
 
 class _GaveUp(Exception):

@@ -39,7 +39,17 @@ from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 
 from . import cases, relations
-from .evidence import PRECISIONS, Outcome, Sample, Sampler, Tally, requirements, value, vouched_nonzero
+from .evidence import (
+    PRECISIONS,
+    Outcome,
+    Sample,
+    Sampler,
+    Tally,
+    requirements,
+    side_conditions,
+    value,
+    vouched_nonzero,
+)
 from .model import Definition, Derivation, Status, Step, Verdict
 from .parse import parse
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
@@ -486,13 +496,17 @@ class _Claim:
         return _guarded(self.budget.seconds, lambda: sp.Intersection(*domains))
 
     def where(self, tally: Tally) -> sp.Basic | None:
-        """Where the claim was checked, when one side is defined beyond the other."""
-        if tally.count(Outcome.ONE_SIDED) == 0 or len(self.symbols) != 1:
+        """Where the claim was checked, when one side is defined beyond the other: the common
+        domain in one variable; in several, the conditions every part needs to be real."""
+        if tally.count(Outcome.ONE_SIDED) == 0:
             return None
+        if len(self.symbols) != 1:
+            needed = [c for side in self.needs for c in side_conditions(side)]
+            return sp.And(*needed) if needed else None
         domain = self.common_domain(self.symbols[0])
         if domain is None or domain == sp.S.Reals:
             return None
-        relation = _guarded(self.budget.seconds, lambda: domain.as_relational(self.symbols[0]))
+        relation = _guarded(self.budget.seconds, lambda: _relation(domain, self.symbols[0]))
         return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
 
     def numeric(self) -> Verdict:
@@ -590,7 +604,7 @@ class _Claim:
                 self.budget.seconds, lambda: within.is_subset(checked)
             ):
                 return None
-        relation = _guarded(self.budget.seconds, lambda: checked.as_relational(x))
+        relation = _guarded(self.budget.seconds, lambda: _relation(checked, x))
         return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
 
     def piece(self, piece: cases.Piece, x: sp.Symbol) -> Verdict | None:
@@ -665,6 +679,17 @@ def _real_zeros(expr: sp.Expr, x: sp.Symbol, budget: Budget) -> set[sp.Expr]:
     if not isinstance(solutions, sp.FiniteSet) or len(solutions) > 8:
         return set()
     return {s for s in solutions.args if s.is_real and s.is_finite}
+
+
+def _relation(found: sp.Set, x: sp.Symbol) -> sp.Basic:
+    """A set of values of x as a condition, without the infinite ends ``as_relational`` keeps
+    (x > 0, not 0 < x < ∞)."""
+    relation = found.as_relational(x).replace(
+        lambda e: isinstance(e, sp.core.relational.Relational) and e.has(sp.oo, -sp.oo), lambda e: sp.true
+    )
+    return relation.replace(  # x > 0 rather than 0 < x
+        lambda e: isinstance(e, sp.core.relational.Relational) and e.lhs.is_number, lambda e: e.reversed
+    )
 
 
 def _both(first: sp.Basic | None, second: sp.Basic | None) -> sp.Basic | None:
