@@ -228,6 +228,18 @@ def _cancel_in_exp(difference: sp.Expr) -> sp.Expr:
     return sp.cancel(sp.expand(difference.rewrite(sp.exp)))
 
 
+def _nesting(expr: sp.Basic) -> int:
+    """How many functions deep the expression goes (tanh(log(1 + e^x)) is 3): rewritten in
+    exponentials, each level multiplies the size, whatever the operation count says."""
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return 0
+    inner = max(_nesting(a) for a in expr.args)
+    return inner + 1 if isinstance(expr, sp.Function) else inner
+
+
+_EXP_NESTING = 2  # rewrite in exponentials only up to this depth
+
+
 MAX_EXPANDED_POWER = 40
 
 
@@ -258,7 +270,12 @@ def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: in
         ("cancel", budget.cancel_ops, sp.cancel),
         ("expand", budget.expand_ops, lambda d: sp.expand(d, deep=True)),
         ("expand functions", budget.expand_ops, lambda d: sp.cancel(sp.expand_func(sp.expand_trig(d)))),
-        ("cancel in exp", budget.expand_ops if not d_has_trig else 0, _cancel_in_exp),
+        # in exponentials a sum of hyperbolic terms can grow as much as simplify makes it
+        (
+            "cancel in exp",
+            0 if d_has_trig or _nesting(difference) > _EXP_NESTING else budget.expand_ops,
+            _cancel_in_exp,
+        ),
         ("simplify", budget.simplify_ops, sp.simplify),
         ("simplify in exp", budget.simplify_ops, lambda d: sp.simplify(d.rewrite(sp.exp))),
     )
@@ -416,7 +433,7 @@ class _Claim:
         """A difference that reduces to a nonzero constant (e^(−1000), 10⁻⁵⁰) is refuted at the
         first point where both sides are defined, however small the constant."""
         trig = difference.atoms(TrigonometricFunction, InverseTrigonometricFunction)
-        if trig or sp.count_ops(difference) > self.budget.expand_ops or not expansion_safe(difference):
+        if trig or _nesting(difference) > _EXP_NESTING or not expansion_safe(difference):
             return None
         reduced = _guarded(self.budget.seconds, lambda: _cancel_in_exp(difference))
         if reduced is None or reduced == 0 or reduced.free_symbols or reduced.has(AppliedUndef):
