@@ -177,7 +177,9 @@ def requirements(expr: sp.Basic) -> tuple[tuple[sp.Expr, Callable[[sp.Float], bo
         for kind, test in _REQUIREMENTS:
             if isinstance(node, kind) and node.args[0].free_symbols:
                 found.append((node.args[0], test))
-    return tuple(dict.fromkeys(found))
+    # a variable bound inside Subs or a sum is not the claim's: its requirements are not either
+    free = expr.free_symbols
+    return tuple(dict.fromkeys((part, test) for part, test in found if part.free_symbols <= free))
 
 
 def meets(needs: tuple[tuple[sp.Expr, Callable[[sp.Float], bool]], ...], point: dict) -> bool:
