@@ -21,6 +21,11 @@ _SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # relations in the conditions a verdict states ("holds for x ≠ 0"); pdflatex has no glyphs
+    "≠": r"$\neq$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "−": "-",
 }
 
 
