@@ -28,6 +28,8 @@ from enum import Enum
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .sizes import exact_at_points
+
 PRECISIONS = (30, 60, 120, 240)
 AGREE_AT = 120  # agreement to this many digits counts
 _SLACK = 10  # digits a precision may lose to rounding
@@ -393,6 +395,10 @@ def _evaluate(expr: sp.Basic, point: dict[sp.Symbol, sp.Rational], digits: int, 
     into the expression: building x^a with exact rationals for x and a would make SymPy look for
     an exact root with a huge index. Cases (Piecewise) need their conditions substituted."""
     options = {"maxn": maxn} if maxn else {}
+    if not all(exact_at_points(expr, symbol) for symbol in point):
+        # where SymPy falls back to substituting (a function with no numeric evaluation), exact
+        # rationals in x^a or 2^x would again ask for huge exact roots: hand it decimals instead
+        point = {symbol: sp.Float(value, digits + 20) for symbol, value in point.items()}
     if not expr.has(sp.Piecewise):
         result = expr.evalf(digits, subs=point, **options)
         if not result.free_symbols:

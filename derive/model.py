@@ -162,11 +162,19 @@ class Step:
     line: int | None = None  # where an imported step stood in its source file
     unreadable: str = ""  # why an imported claim could not be read (its sides then hold the raw text)
     condition: sp.Basic | None = None  # the claim is made only where this holds (x > 0, i ≠ j)
+    source: str = ""  # an imported claim's text, as its author wrote it
+    written: tuple[sp.Basic, sp.Basic] | None = None  # its sides read without evaluating anything
+
+    @property
+    def shown(self) -> tuple[sp.Basic, sp.Basic]:
+        """The sides to display: as the author wrote them (their order and grouping) when the
+        step was read from a document, else the sides that were checked."""
+        return self.written if self.written is not None else (self.lhs, self.rhs)
 
     @property
     def equation(self) -> sp.Basic:
-        """The step as an unevaluated SymPy ``Eq``, for printing."""
-        return sp.Eq(self.lhs, self.rhs, evaluate=False)
+        """The step as shown, an unevaluated SymPy ``Eq``, for printing."""
+        return sp.Eq(*self.shown, evaluate=False)
 
 
 @dataclass(frozen=True)
@@ -244,6 +252,10 @@ class Derivation:
                 data["unreadable"] = s.unreadable
             if s.condition is not None:
                 data["condition"] = sstr(s.condition)
+            if s.source:
+                data["source"] = s.source
+            if s.written is not None:
+                data["written"] = {"lhs": sstr(s.written[0]), "rhs": sstr(s.written[1])}
             return data
 
         extra: dict[str, Any] = {}
@@ -320,8 +332,16 @@ class Derivation:
                 raw = sp.Symbol(str(item["lhs"]))
                 reason = str(item["unreadable"])
                 verdict = Verdict(Status.UNCHECKED, f"could not be read: {reason}")
-                return Step(raw, raw, str(item.get("rule", "")), "", verdict, line, reason)
+                source = str(item.get("source", item["lhs"]))
+                return Step(raw, raw, str(item.get("rule", "")), "", verdict, line, reason, source=source)
             condition = item.get("condition")
+            written = item.get("written")
+            if written is not None:
+                written = entry(f"{where}.written", written)
+                written = (
+                    expression(f"{where}.written.lhs", written["lhs"]),
+                    expression(f"{where}.written.rhs", written["rhs"]),
+                )
             return Step(
                 expression(f"{where}.lhs", item["lhs"]),
                 expression(f"{where}.rhs", item["rhs"]),
@@ -330,6 +350,8 @@ class Derivation:
                 Verdict.from_dict(str(item.get("verdict", "unchecked")), verification),
                 line,
                 condition=None if condition is None else expression(f"{where}.condition", condition),
+                source=str(item.get("source", "")),
+                written=written,
             )
 
         def items(key: str) -> list[Any]:

@@ -52,6 +52,7 @@ from .evidence import (
 )
 from .model import Definition, Derivation, Status, Step, Verdict
 from .parse import parse
+from .sizes import expansion_safe
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 
 
@@ -238,24 +239,6 @@ def _nesting(expr: sp.Basic) -> int:
 
 
 _EXP_NESTING = 2  # rewrite in exponentials only up to this depth
-
-
-MAX_EXPANDED_POWER = 40
-
-
-def expansion_safe(expr: sp.Basic) -> bool:
-    """False when multiplying ``expr`` out could exhaust memory: a sum raised to a large power
-    ((x + y)^(10^10) has too many terms for any machine), which counting operations misses."""
-    for node in sp.preorder_traversal(expr):
-        if (
-            isinstance(node, sp.Pow)
-            and node.exp.is_Integer
-            and abs(node.exp) > MAX_EXPANDED_POWER
-            and node.base.has(sp.Add)
-            and node.base.free_symbols
-        ):
-            return False
-    return True
 
 
 def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 6) -> str | None:

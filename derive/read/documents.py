@@ -102,6 +102,11 @@ class _Claim:
     breaks: bool = False  # a separator stands before it: it does not continue a chain
     introduced: str = ""  # the word in the prose that introduced it ("let", "for", …)
 
+    @property
+    def source(self) -> str:
+        """The claim as its author wrote it: ``= rhs`` for a row that continues a chain."""
+        return " ".join(part for part in (self.lhs, self.relation, self.rhs) if part)
+
 
 @dataclass
 class _Document:
@@ -462,6 +467,10 @@ def _function_lhs(lhs: str) -> tuple[str, tuple[sp.Symbol, ...]] | None:
 
 _PRIMED = re.compile(r"([A-Za-z])\s*'")
 _LEIBNIZ_NAME = re.compile(r"\\frac\s*\{\s*d\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}\s*\{\s*d\s*([A-Za-z])")
+# dσ/dx on a σ that no formula applies or defines: σ is a quantity that depends on x
+_LEIBNIZ_GREEK = re.compile(
+    r"\\frac\s*\{\s*d\s*(?:\^\{?\d\}?)?\s*\\(sigma|phi|varphi)\s*\}\s*\{\s*d\s*[A-Za-z]"
+)
 # σ squared, or compared with a number, is a scale (a standard deviation), not a function
 _SCALAR = {
     name: re.compile(rf"\\{name}\s*(?:\^\s*\{{?\s*2\s*\}}?(?!\s*(?:\\left\s*)?\()|>|\\geq|\\neq)")
@@ -475,6 +484,7 @@ _VARIABLE = re.compile(
 
 def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]) -> Derivation:
     claims = document.claims
+    sources = {id(claim): claim.source for claim in claims}  # before the spellings are made one
     for claim in claims:
         if fmt != "text":
             claim.lhs, claim.rhs = normalise(claim.lhs), normalise(claim.rhs)
@@ -488,6 +498,7 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
     )
 
     def read(formula: str, line: int) -> sp.Basic:
+        quoted = " ".join(formula.split())  # one line, backslashes as written
         try:
             if fmt == "text":
                 expr = _parse_text(formula, functions, variable)
@@ -495,22 +506,32 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
                 expr = parse_latex(formula, functions, variable, scalars)
         except ParseError as exc:
             column = f", column {exc.column}" if exc.column else ""
-            raise DeriveError(f"line {line}{column}: {exc.message} in {formula!r}") from None
+            raise DeriveError(f"line {line}{column}: {exc.message} in '{quoted}'") from None
         except DeriveError as exc:
-            raise DeriveError(f"line {line}: {exc} in {formula!r}") from None
+            raise DeriveError(f"line {line}: {exc} in '{quoted}'") from None
         except (TypeError, ValueError, AttributeError, IndexError, KeyError, NotImplementedError) as exc:
             # SymPy refused to build something the grammar accepted: the row is not read
-            raise DeriveError(f"line {line}: cannot read {formula!r} ({type(exc).__name__})") from None
+            raise DeriveError(f"line {line}: cannot read '{quoted}' ({type(exc).__name__})") from None
         if isinstance(expr, (sp.core.relational.Relational, BooleanAtom, BooleanFunction)):
-            raise DeriveError(f"line {line}: a relation where an expression was expected in {formula!r}")
+            raise DeriveError(f"line {line}: a relation where an expression was expected in '{quoted}'")
         if isinstance(expr, sp.MatrixBase):
-            raise DeriveError(f"line {line}: a matrix claim is not checked yet in {formula!r}")
+            raise DeriveError(f"line {line}: a matrix claim is not checked yet in '{quoted}'")
         return expr
+
+    def as_written(formula: str, line: int) -> sp.Basic | None:
+        """``formula`` read without evaluating anything, to show it in its author's order and
+        grouping; None where that reading fails (the claim is then shown as it was checked)."""
+        try:
+            with sp.evaluate(False):
+                return read(formula, line)
+        except (DeriveError, ArithmeticError):
+            return None
 
     definitions: list[Definition] = []
     steps: list[Step] = []
     seen: set[str] = set()  # names that have appeared so far
     previous_lhs: sp.Basic | None = None
+    previous_written: sp.Basic | None = None  # previous_lhs as its author wrote it
     relation: sp.Basic | None = None  # x^2 + y^2 = 1, which later claims follow from
     versions = _Versions()
     implicit = {sp.Function(n)(variable) for n, p in functions.items() if p == ("implicit",)}
@@ -523,10 +544,12 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             continue  # a formula that claims nothing
         if claim.breaks and not claim.lhs:
             previous_lhs = None
+        source = sources[id(claim)]
         if claim.relation in _NOT_EQUATIONS:
             steps.append(
                 _unreadable(
                     claim,
+                    source,
                     f"'{_NOT_EQUATIONS[claim.relation]}' is not an equation; only equations are checked",
                 )
             )
@@ -543,11 +566,15 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             rhs = read(claim.rhs, claim.line)
             condition = _condition(claim, read)
         except DeriveError as exc:
-            steps.append(_unreadable(claim, str(exc)))
+            steps.append(_unreadable(claim, source, str(exc)))
             if claim.lhs:
                 # the rows below continue this left side if it was read, never an older one
                 previous_lhs = left_read
+                previous_written = None if left_read is None else as_written(claim.lhs, claim.line)
             continue
+        written_lhs = as_written(claim.lhs, claim.line) if claim.lhs else previous_written
+        written_rhs = as_written(claim.rhs, claim.line)
+        written = None if written_lhs is None or written_rhs is None else (written_lhs, written_rhs)
         names = {_symbol_name(s) for s in (lhs.free_symbols | rhs.free_symbols)} | {
             f.func.__name__ for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))
         }
@@ -567,6 +594,7 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             definitions.append(Definition(lhs, rhs, claim.rule))
             seen |= names
             previous_lhs = lhs
+            previous_written = written_lhs
             continue
         generic = next((d for d in definitions if d.lhs == lhs and _is_generic(d.rhs, definitions)), None)
         if generic is not None and claim.defining and not rhs.has(lhs):
@@ -579,9 +607,21 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         else:
             if relation is not None:
                 condition = relation if condition is None else sp.And(relation, condition)
-            steps.append(Step(lhs, rhs, claim.rule, "", line=claim.line, condition=condition))
+            steps.append(
+                Step(
+                    lhs,
+                    rhs,
+                    claim.rule,
+                    "",
+                    line=claim.line,
+                    condition=condition,
+                    source=source,
+                    written=written,
+                )
+            )
         seen |= names
         previous_lhs = lhs
+        previous_written = written_lhs
     known = {d.lhs.func if isinstance(d.lhs, AppliedUndef) else d.lhs for d in definitions}
     for definition in given:
         key = definition.lhs.func if isinstance(definition.lhs, AppliedUndef) else definition.lhs
@@ -665,6 +705,9 @@ def _functions(
         if name == variable.name or name == "e":
             continue
         functions[name] = ("implicit",)
+    for match in _LEIBNIZ_GREEK.finditer(everything):
+        if match.group(1) not in functions and match.group(1) not in defined_names:
+            functions[match.group(1)] = ("implicit",)
     return functions
 
 
@@ -789,16 +832,17 @@ def _read_condition(text: str) -> sp.Basic | None:
     return condition.xreplace(indices)
 
 
-def _unreadable(claim: _Claim, reason: str) -> Step:
-    text = f"{claim.lhs} {claim.relation} {claim.rhs}".strip()
+def _unreadable(claim: _Claim, source: str, reason: str) -> Step:
+    text = sp.Symbol(source)
     return Step(
-        sp.Symbol(text),
-        sp.Symbol(text),
+        text,
+        text,
         claim.rule,
         "",
         Verdict(Status.UNCHECKED, f"could not be read: {reason}"),
         line=claim.line,
         unreadable=reason,
+        source=source,
     )
 
 

@@ -129,6 +129,20 @@ class _Token:
     column: int
 
 
+_DELIMITER_SIZES = frozenset(
+    "left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split()
+)
+
+
+def _not_a_product(match: re.Match[str]) -> bool:
+    """A full stop after a delimiter size (\\left.) or in prose (\\text{e.g. …}) is no product."""
+    if match.group(1).lstrip("\\") in _DELIMITER_SIZES:
+        return True
+    before = match.string[: match.start()]
+    opened = before.rfind(r"\text")
+    return opened >= 0 and before.count("{", opened) > before.count("}", opened)
+
+
 _NORMAL = [
     # the typographic prime, and the upright d of derivatives in all its spellings
     (re.compile("[\u2019\u2032]"), "'"),
@@ -151,6 +165,12 @@ _NORMAL = [
     (re.compile(r"\\(?:ne|neq)(?![A-Za-z])"), r"\\neq"),
     (re.compile(r"\\(?:leq|le|leqslant)(?![A-Za-z])"), r"\\leq"),
     (re.compile(r"\\(?:geq|ge|geqslant)(?![A-Za-z])"), r"\\geq"),
+    # a full stop between two factors is a product, as in σ.(1 − σ); not in 2.5, nor in the
+    # invisible delimiter \left. or \bigr.
+    (
+        re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z]|[)\]}])\.(?=\s*[A-Za-z\\({\[])"),
+        lambda m: m.group(0) if _not_a_product(m) else f"{m.group(1)} \\cdot ",
+    ),
 ]
 
 
@@ -305,19 +325,28 @@ class _LatexParser:
 
     def sum(self) -> sp.Basic:
         self.skip_ignored()
-        result = self.term() if not self.at("+", "-") else sp.Integer(0)
+        # a leading sign negates the first term (not 0 - term), so a formula read without
+        # evaluation, as its author wrote it, shows no 0
+        result: sp.Basic | None = None if self.at("+", "-") else self.term()
         while True:
             self.skip_ignored()
             if (
-                self.at("|") and self.peek().text == "_" and self.tokens[self.index - 1].text != r"\right"
+                result is not None
+                and self.at("|")
+                and self.peek().text == "_"
+                and self.tokens[self.index - 1].text != r"\right"
             ):  # F \Big|_{x=1}: F evaluated at x = 1 (\left. F \right|_{x=1} is read as a whole)
                 self.advance()
                 return self.evaluated(result)
             if not self.at("+", "-"):
+                assert result is not None
                 return result
             op = self.advance().text
             term = self.term()
-            result = result + term if op == "+" else result - term
+            if result is None:
+                result = term if op == "+" else -term
+            else:
+                result = result + term if op == "+" else result - term
 
     def term(self, stop_at_times: bool = False) -> sp.Basic:
         result = self.unary()

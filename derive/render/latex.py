@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import Derivation, Step
 from ..printing import latex
-from .marks import continues, summary
+from .marks import continues, shown_steps, summary
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -41,20 +41,29 @@ def render_align(derivation: Derivation, *, environment: str = "align*", comment
         for d in derivation.definitions
     ]
     previous: Step | None = None
-    for step in (*derivation.steps, derivation.result):
-        lhs = "" if continues(previous, step) and step is not derivation.result else latex(step.lhs)
-        rows.append(
-            (
-                rf"{lhs} &= {latex(step.rhs)} && \text{{{escape(step.rule)}}}",
-                f" % {step.verdict.describe()}" if comments else "",
-            )
-        )
+    for step in shown_steps(derivation):
+        comment = f" % {step.verdict.describe()}" if comments else ""
+        if step.unreadable:  # the author's text goes in the list of verdicts, where it can wrap
+            where = f"line {step.line}" if step.line is not None else "this claim"
+            rows.append((rf"& \text{{({where} was not read)}}", comment.replace("\n", " ")))
+            previous = step
+            continue
+        shown_lhs, shown_rhs = step.shown
+        lhs = "" if continues(previous, step) and step is not derivation.result else latex(shown_lhs)
+        rows.append((rf"{lhs} &= {latex(shown_rhs)} && \text{{{escape(step.rule)}}}", comment))
         previous = step
     # The line break goes before the comment: after it, it would be commented out.
     body = "\n".join(
         row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
     )
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+
+
+def _name(step: Step) -> str:
+    """What a verdict in the list is about: the rule, or the line of a document's claim."""
+    if step.rule:
+        return step.rule
+    return f"line {step.line}" if step.line is not None else "claim"
 
 
 def reading_line(derivation: Derivation) -> str:
@@ -72,8 +81,9 @@ def render_latex(derivation: Derivation, *, standalone: bool = False) -> str:
     if not standalone:
         return (f"{reading}\n\n" if reading else "") + block + "\n"
     verdicts = "\n".join(
-        rf"  \item {escape(step.rule)}: {escape(step.verdict.describe())}"
-        for step in (*derivation.steps, derivation.result)
+        rf"  \item {escape(_name(step))}: {escape(step.verdict.describe())}"
+        + (rf" \texttt{{{escape(step.source)}}}" if step.unreadable else "")
+        for step in shown_steps(derivation)
     )
     return "\n".join(
         [

@@ -7,13 +7,21 @@ from collections import Counter
 from ..model import Derivation, Status, Step, Verdict
 
 
-def mark(verdict: Verdict) -> str:
-    """``✓ symbolic (cancel)``: the mark, the kind of check, and the rung or reason."""
+def mark(verdict: Verdict, *, reason: bool = True) -> str:
+    """``✓ symbolic (cancel)``: the mark, the kind of check, and the rung or reason (left out
+    with ``reason=False``, where the view states it on a line of its own)."""
     text = f"{verdict.status.mark} {verdict.status.label}"
-    if verdict.status == Status.FAILED and verdict.lhs_value:
+    if (verdict.status == Status.FAILED and verdict.lhs_value) or not reason:
         return text  # the point and both values follow on their own line
     text = f"{text} ({verdict.method})" if verdict.method else text
     return f"{text}, for {verdict.condition_text()}" if verdict.where is not None else text
+
+
+def shown_steps(derivation: Derivation) -> tuple[Step, ...]:
+    """The steps a view shows: a document's result is its last claim, so it is shown once."""
+    if derivation.result_is_added:
+        return derivation.steps
+    return (*derivation.steps, derivation.result)
 
 
 def continues(previous: Step | None, step: Step) -> bool:

@@ -24,8 +24,12 @@ STYLES = {
 
 
 def _verdict(step: Step) -> Text:
+    if step.unreadable:  # the reason once, on its own line
+        return Text.assemble(
+            (mark(step.verdict, reason=False), STYLES[Status.UNCHECKED]), ("\n" + step.unreadable, "red")
+        )
     text = Text(mark(step.verdict), style=STYLES[step.verdict.status])
-    if (step.verdict.status == Status.FAILED and step.verdict.lhs_value) or step.unreadable:
+    if step.verdict.status == Status.FAILED and step.verdict.lhs_value:
         text.append("\n" + step.verdict.describe(), style="red")
     return text
 
@@ -35,9 +39,14 @@ def _equations(derivation: Derivation) -> list[str]:
     art = [pretty_relation(d.lhs, "≔", d.rhs) for d in derivation.definitions]
     previous: Step | None = None
     for step in derivation.steps:
-        art.append(pretty_relation(None if continues(previous, step) else step.lhs, "=", step.rhs))
+        if step.unreadable:
+            art.append(step.source)
+        else:
+            lhs, rhs = step.shown
+            art.append(pretty_relation(None if continues(previous, step) else lhs, "=", rhs))
         previous = step
-    art.append(pretty_relation(derivation.result.lhs, "=", derivation.result.rhs))
+    if not derivation.result_is_added:
+        art.append(pretty_relation(*derivation.result.shown[:1], "=", derivation.result.shown[1]))
     return art
 
 
@@ -54,8 +63,9 @@ def renderable(derivation: Derivation) -> RenderableType:
     for number, step in enumerate(derivation.steps, 1):
         label = f"line {step.line}" if step.line is not None else str(number)
         table.add_row(label, Text(next(art)), step.rule, _verdict(step))
-    table.add_section()
-    table.add_row("", Text(next(art), style="bold"), "result", _verdict(derivation.result))
+    if not derivation.result_is_added:  # a document's last claim is its result: shown once
+        table.add_section()
+        table.add_row("", Text(next(art), style="bold"), "result", _verdict(derivation.result))
     status = Text(summary(derivation), style="green" if derivation.ok else "bold red")
     title = Text(derivation.title, style="bold underline")
     return Group(*_reading(derivation), title, Text(""), table, Text(""), status)
@@ -88,7 +98,7 @@ def render_text(derivation: Derivation) -> str:
 
 def width(derivation: Derivation) -> int:
     """Wide enough that nothing is folded: pretty-printed art cannot be wrapped."""
-    steps = (*derivation.steps, derivation.result)
+    steps = derivation.steps if derivation.result_is_added else (*derivation.steps, derivation.result)
     widest = max(len(line) for art in _equations(derivation) for line in art.splitlines())
     rule = max(len(step.rule) for step in steps)
     check = max(len(_verdict(step).plain.split("\n")[-1]) for step in steps)
