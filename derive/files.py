@@ -25,6 +25,8 @@ from .errors import DeriveError
 # already holds, which may be a pipe, a terminal or a file that a shell opened for appending.
 _DESCRIPTOR = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+")
 _LINK_LIMIT = 40  # as the kernel's own limit on symlinks followed while resolving one path
+# Bytes as given (no newline translation on Windows), and not inherited by child processes.
+_FLAGS = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def write_output(path: str | Path, data: str | bytes) -> None:
@@ -89,7 +91,7 @@ def _through_descriptor(path: str | Path) -> bool:
 
 def _write_in_place(path: str | Path, payload: bytes, flags: int) -> None:
     """Open an existing file for writing, without creating or truncating it, and write."""
-    handle = os.open(path, os.O_WRONLY | os.O_CLOEXEC | flags)
+    handle = os.open(path, os.O_WRONLY | _FLAGS | flags)
     try:
         _write_all(handle, payload)
     finally:
@@ -108,12 +110,13 @@ def _replace(target: Path, payload: bytes, existing: os.stat_result | None) -> N
     handle, temporary = _temporary(target)
     try:
         if existing is not None:
-            if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+            if hasattr(os, "fchown") and (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
                 # Only root may give a file away; the content matters more than the owner.
                 with contextlib.suppress(PermissionError):
                     os.fchown(handle, existing.st_uid, existing.st_gid)
-            # After the owner: changing it clears set-user-ID bits.
-            os.fchmod(handle, stat.S_IMODE(existing.st_mode))
+            # After the owner: changing it clears set-user-ID bits. By name, as Windows has
+            # no fchmod before Python 3.13.
+            os.chmod(temporary, stat.S_IMODE(existing.st_mode))
         _write_all(handle, payload)
         os.fsync(handle)
     except BaseException:
@@ -133,7 +136,7 @@ def _temporary(target: Path) -> tuple[int, Path]:
     for _ in range(100):
         temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAGS
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:
             continue

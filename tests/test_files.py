@@ -78,6 +78,18 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     assert [p.name for p in tmp_path.iterdir()] == ["s.json"]
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can own a file for someone else")
+def test_root_overwriting_someone_elses_file_keeps_its_owner(tmp_path: Path) -> None:
+    target = tmp_path / "s.tex"
+    target.write_text("old", encoding="utf-8")
+    os.chown(target, 65534, 65534)
+    target.chmod(0o640)
+    files.write_output(target, "new")
+    info = target.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (65534, 65534, 0o640)
+    assert target.read_text(encoding="utf-8") == "new"
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
 def test_a_read_only_file_is_refused(derive_cli, tmp_path: Path) -> None:
     target = tmp_path / "s.tex"
