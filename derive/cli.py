@@ -236,7 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every built-in derivation in every format",
         epilog=_examples("derive export", "derive export site/derivations"),
     )
-    export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
+    export.add_argument(
+        "folder", nargs="?", default="output", help="target folder, created when missing (default: output)"
+    )
     return parser
 
 
