@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -53,7 +54,7 @@ def write_output(path: str | Path, data: str | bytes) -> None:
             raise DeriveError(f"cannot write {path}: it is {_kind(existing.st_mode)}")
         if existing is not None and not os.access(path, os.W_OK):
             # Renaming over a read-only file would succeed; a redirection would not.
-            raise PermissionError(13, os.strerror(13), str(path))
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         _replace(Path(os.path.realpath(path)), payload, existing)
     except OSError as exc:
         # Name the path the user gave, never the temporary file or the link's target.
@@ -140,4 +141,4 @@ def _temporary(target: Path) -> tuple[int, Path]:
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:
             continue
-    raise FileExistsError(17, "no free temporary name", str(target))
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
