@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import DeriveError, ParseError
@@ -25,6 +25,8 @@ from .render import FORMATS
 from .startup import defer_unused_sympy_modules
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .model import Derivation
 
 EXIT_OK, EXIT_WRONG, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
@@ -101,7 +103,11 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         help="output format (default: text, or from the -o file's extension)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output (a regular file atomically; "
+        "a symlink, pipe or terminal is written through)",
     )
     parser.add_argument(
         "--standalone",
@@ -217,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(gradient)
     plot = commands.add_parser(
         "plot",
-        help="draw a function and its derivative (needs derive[plot])",
+        help="draw a function and its derivative (needs matplotlib: derive-steps[plot])",
         epilog=_examples(
             "derive plot sigmoid -o sigmoid.png", "derive plot tanh -o tanh.svg --threshold 0.05"
         ),
@@ -230,7 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every built-in derivation in every format",
         epilog=_examples("derive export", "derive export site/derivations"),
     )
-    export.add_argument("folder", nargs="?", default="output", help="target folder (default: output)")
+    export.add_argument(
+        "folder", nargs="?", default="output", help="target folder, created when missing (default: output)"
+    )
     return parser
 
 
@@ -345,35 +353,53 @@ def exit_code(derivation: Derivation, *, strict: bool = False) -> int:
     return EXIT_OK
 
 
+def terminal_console(file: TextIO | None = None, *, force_terminal: bool | None = None) -> Console:
+    """The Console that draws on a terminal; with ``NO_COLOR`` set (non-empty), no ANSI styles at all.
+
+    rich's own ``no_color`` drops colours but keeps bold, dim and underline; without a colour
+    system it writes none of them (https://no-color.org).
+    """
+    from rich.console import Console
+
+    plain = os.environ.get("NO_COLOR", "") != ""
+    return Console(
+        file=file,
+        force_terminal=force_terminal,
+        color_system=None if plain else "auto",
+        no_color=plain,
+        highlight=False,
+        emoji=False,
+    )
+
+
 def _emit(derivation: object, fmt: str, output: str | None, standalone: bool) -> None:
-    from .files import write_atomic
+    from .files import write_output
     from .render import render
 
     if output:
-        write_atomic(output, render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
+        write_output(output, render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
     elif fmt == "text" and sys.stdout.isatty():
-        from rich.console import Console
-
         from .render.text import renderable
 
-        Console(highlight=False, emoji=False).print(renderable(derivation))  # type: ignore[arg-type]
+        terminal_console().print(renderable(derivation))  # type: ignore[arg-type]
     else:
         sys.stdout.write(render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
 
 
 def _export(folder: Path) -> int:
-    from .files import write_atomic
+    from .files import write_output
     from .library import get
     from .render import EXTENSIONS, render
 
-    if not folder.is_dir():
-        raise DeriveError(f"cannot write to {folder}: no such folder")
+    if folder.exists() and not folder.is_dir():
+        raise DeriveError(f"cannot write to {folder}: it is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
     status = EXIT_OK
     for name in BUILTINS:
         derivation = get(name)
         status = max(status, exit_code(derivation))
         for suffix, fmt in EXTENSIONS.items():
             if suffix != ".markdown":
-                write_atomic(folder / f"{name}{suffix}", render(derivation, fmt, standalone=fmt == "latex"))
+                write_output(folder / f"{name}{suffix}", render(derivation, fmt, standalone=fmt == "latex"))
                 print(os.path.join(str(folder), f"{name}{suffix}"))
     return status

@@ -1,20 +1,20 @@
 """Plots of a function and its derivative, with the low-gradient region shaded.
 
-matplotlib is an optional extra (``pip install 'derive[plot]'``); without it ``derive plot``
+matplotlib is an optional extra (``pip install 'derive-steps[plot]'``); without it ``derive plot``
 says how to install it. The numbers drawn come from the same expressions and threshold
 interval that ``derive gradient`` verifies.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import sympy as sp
 
 from .analysis import _function, gradient
 from .errors import DeriveError
+from .files import write_output
 
 FORMATS = (".png", ".svg")
 X_RANGE = (-10.0, 10.0)
@@ -35,7 +35,7 @@ def plot(name: str, path: str | Path, threshold: str | float | None = None) -> P
         matplotlib.use("Agg")  # no screen needed
         import matplotlib.pyplot as plt
     except ImportError:
-        raise DeriveError("plotting needs matplotlib: pip install 'derive[plot]'") from None
+        raise DeriveError("plotting needs matplotlib: pip install 'derive-steps[plot]'") from None
 
     _, x, expr = _function(name)
     report = gradient(name, threshold)
@@ -63,15 +63,13 @@ def plot(name: str, path: str | Path, threshold: str | float | None = None) -> P
     axes.legend(loc="upper left")
     figure.tight_layout()
 
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
+    # Drawn into memory first, so the file is written as every other -o is (atomically, and
+    # through symlinks and pipes).
+    image = io.BytesIO()
     try:
         metadata = {"Date": None} if target.suffix.lower() == ".svg" else {"Software": None}
-        figure.savefig(temporary, metadata=metadata)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        figure.savefig(image, format=target.suffix.lower()[1:], metadata=metadata)
     finally:
         plt.close(figure)
+    write_output(target, image.getvalue())
     return target

@@ -69,7 +69,6 @@ def test_standalone_document(derive_cli) -> None:
         ["sigmoid", "--standalone", "--format", "json"],
         ["sigmoid", "--bogus"],
         [],
-        ["export", "missing-folder"],
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_no_file(derive_cli, tmp_path: Path, args: list[str]) -> None:

@@ -37,5 +37,5 @@ def test_without_matplotlib_the_message_says_how_to_install_it(tmp_path: Path) -
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 2
-    assert "pip install 'derive[plot]'" in run.stderr and "Traceback" not in run.stderr
+    assert "pip install 'derive-steps[plot]'" in run.stderr and "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
