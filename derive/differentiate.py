@@ -19,10 +19,10 @@ from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
-from .oneline import one_line
+from .oneline import derivative_title, one_line
 from .parse import parse, read
 from .printing import is_unevaluated, sstr
-from .rules import UndefinedFunctionRule, rule_for
+from .rules import UndefinedFunctionRule, VariableRule, rule_for
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
 
@@ -110,16 +110,35 @@ def _rewrite_all(
         target = node.expr
         # du/dx for a name introduced by the chain rule differentiates what the name stands for
         rule = rule_for(values.get(target, target) if isinstance(target, sp.Symbol) else target, x)
-        rewritten = rule.rewrite(names)
+        rewritten, took_variable = _variable_rule(rule.rewrite(names), x)
         if isinstance(rule, UndefinedFunctionRule):  # f'(x) for an unspecified f stays as it is
             final.update({node, rewritten})
         replacements[node] = rewritten
         values.update(names.values())
-        if rule.label not in labels:
-            labels.append(rule.label)
+        for label in (rule.label, VariableRule(x, x).label if took_variable else None):
+            if label is not None and label not in labels:
+                labels.append(label)
         if rule.why and rule.why not in whys:
             whys.append(rule.why)
     return current.xreplace(replacements), labels, whys
+
+
+def _variable_rule(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
+    """``expr`` with every d/dx x replaced by 1 (never left as ``dx/dx`` for a later step), a
+    factor 1 dropped from a product kept as written; and whether there was one."""
+    target = sp.Derivative(x, x)
+    if expr == target:
+        return sp.Integer(1), True
+    if not expr.args or not expr.has(target):
+        return expr, False
+    args = tuple(_variable_rule(a, x)[0] for a in expr.args)
+    if not is_unevaluated(expr):
+        return expr.func(*args), True
+    if isinstance(expr, sp.Mul):
+        args = tuple(a for a in args if a != 1) or (sp.Integer(1),)
+        if len(args) == 1:
+            return args[0], True
+    return expr.func(*args, evaluate=False), True
 
 
 def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
@@ -282,11 +301,12 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
     for index in rule_steps:
         steps[index] = replace(steps[index], rhs=_fold(steps[index].rhs, named))
     return Derivation(
-        title=f"Derivative of {sstr(expr)}" + (f", order {order}" if order > 1 else ""),
+        title=derivative_title(expr, order),
         variable=x,
         definitions=names.folded_definitions(),
         steps=tuple(steps),
         result=Step(lhs, current, "result"),
+        subject=expr,
     )
 
 
@@ -363,7 +383,7 @@ def through_names(
     form = express(result.rhs, x, names, (sp.diff(expr, x, order),))
     if form is None:
         return derivation
-    listed = ", ".join(sorted(str(n) for n in names))
+    listed = ", ".join(one_line(n) for n in sorted(names, key=str))
     step = Step(result.lhs, form.expr, f"in terms of {listed}: {form.how}")
     return replace(
         derivation,

@@ -70,7 +70,7 @@ def softmax(n: int = SOFTMAX_SIZE) -> Derivation:
                     sp.Derivative(ss[i], zs[j]),
                     sp.Mul(ss[i], delta - ss[j], evaluate=False) if delta else -ss[i] * ss[j],
                     "quotient rule" if i == j else "quotient rule, constant numerator",
-                    "∂s_i/∂z_j = s_i(δ_ij − s_j)",
+                    "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ)",
                 )
             )
     return Derivation(
@@ -91,7 +91,7 @@ def build(name: str) -> Derivation:
     if names:
         derivation = through_names(derivation, function, variable, names)
     derivation = _with_corners(derivation, function, variable)
-    return replace(derivation, title=f"Derivative of {name}")
+    return replace(derivation, title=f"Derivative of {name}", subject=None)
 
 
 def _with_corners(derivation: Derivation, function: sp.Expr, variable: sp.Symbol) -> Derivation:
