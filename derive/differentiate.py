@@ -148,13 +148,13 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
     if sp.count_ops(expr) > CLEANUP_MAX_OPS:
         return steps
     candidates = (
-        ("multiply out the constants", lambda e: e.doit()),
-        ("factor out common terms", sp.factor_terms),
-        ("combine over a common denominator", sp.cancel),
+        ("evaluate", lambda e: e.doit()),
+        ("factor out", sp.factor_terms),
+        ("cancel", sp.cancel),
         ("factor", sp.factor),
     )
     best, best_cost = expr, _cost(expr)
-    for label, operation in candidates:
+    for operation_name, operation in candidates:
         try:
             with time_limit(CLEANUP_SECONDS):
                 candidate = operation(best)
@@ -164,9 +164,87 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
         except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
             continue
         if cost < best_cost:
-            steps.append((candidate, label))
+            steps.append((candidate, _tidy_label(operation_name, best, candidate)))
             best, best_cost = candidate, cost
     return steps
+
+
+def _tidy_label(operation: str, before: sp.Expr, after: sp.Expr) -> str:
+    """What a clean-up step visibly did to ``before``, named after the change rather than after
+    the SymPy function that made it: ``cancel`` only "combines over a common denominator" where a
+    sum held a fraction, and otherwise multiplies out or cancels a common factor."""
+    combined = _fractions_in_sums(after) < _fractions_in_sums(before)
+    top_before, bottom_before = sp.fraction(before)
+    top_after, bottom_after = sp.fraction(after)
+    if operation == "evaluate":
+        return "multiply out the constants" if _written_out(before) else "evaluate"
+    if operation == "factor out":
+        was_sum = isinstance(before, sp.Add) or isinstance(top_before, sp.Add)
+        if was_sum and (_has_sum_factor(after) or _has_sum_factor(top_after)):
+            return "factor out common terms"
+        if bottom_before == bottom_after and top_before != top_after:
+            return "simplify the numerator"
+        return "combine over a common denominator" if combined else "simplify"
+    if operation == "cancel":
+        if combined:
+            return "combine over a common denominator"
+        if not _has_denominator(before):
+            return "multiply out"
+        return "cancel common factors"
+    labels = ["combine over a common denominator"] if combined else []
+    if _sum_factors(after) > _sum_factors(before):
+        labels.append("factor")
+    elif bottom_before == bottom_after and _sum_factors(top_after) < _sum_factors(top_before):
+        labels.append("multiply out the numerator")
+    return " and ".join(labels) or "simplify"
+
+
+def _has_denominator(expr: sp.Expr) -> bool:
+    """True when some part of ``expr`` divides by something that is not a number."""
+    return any(
+        isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_Number
+        for node in sp.preorder_traversal(expr)
+    ) or any(
+        isinstance(node, sp.exp) and node.args[0].could_extract_minus_sign()
+        for node in sp.preorder_traversal(expr)
+    )
+
+
+def _fractions_in_sums(expr: sp.Expr) -> int:
+    """How many terms of sums in ``expr`` are fractions (e^(−x) counts as 1/e^x): what combining
+    over a common denominator removes."""
+    return sum(
+        1
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Add)
+        for term in node.args
+        if sp.fraction(term)[1].free_symbols
+    )
+
+
+def _sum_factors(expr: sp.Expr) -> int:
+    """How many factors of products in ``expr`` are sums (or powers of sums): how factored it is."""
+    return sum(
+        1
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Mul)
+        for factor in node.args
+        if isinstance(factor.as_base_exp()[0], sp.Add)
+    )
+
+
+def _has_sum_factor(expr: sp.Expr) -> bool:
+    """True for a product with a sum among the factors it multiplies by (not divides by): x·(x + 1),
+    (x + 1)·e^x."""
+    return isinstance(expr, sp.Mul) and any(
+        isinstance(base, sp.Add) and exponent.is_positive
+        for base, exponent in (f.as_base_exp() for f in expr.args)
+    )
+
+
+def _written_out(expr: sp.Expr) -> bool:
+    """True when ``expr`` holds a sum or product kept as written (``e^(−x)·(−1)``)."""
+    return any(isinstance(node, sp.Basic) and is_unevaluated(node) for node in sp.preorder_traversal(expr))
 
 
 def _cost(expr: sp.Expr) -> tuple[int, int]:
