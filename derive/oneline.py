@@ -14,6 +14,8 @@ from sympy.printing.str import StrPrinter
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+_RELATIONS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}
+
 _ARC = frozenset("asin acos atan acot asec acsc asinh acosh atanh acoth asech acsch".split())
 
 
@@ -55,6 +57,13 @@ class _OneLinePrinter(StrPrinter):
 
     def _print_Infinity(self, expr: sp.Basic) -> str:
         return "∞"
+
+    def _print_NegativeInfinity(self, expr: sp.Basic) -> str:
+        return "-∞"
+
+    def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
+        sign = _RELATIONS.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {sign} {self._print(expr.rhs)}"
 
     def _print_Abs(self, expr: sp.Abs) -> str:
         return f"|{self._print(expr.args[0])}|"
