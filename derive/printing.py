@@ -2,12 +2,14 @@
 
 A step such as ``(−1/u²)·(−e^(−x))`` is a product SymPy would normally collapse, so the
 derivation keeps it as ``Mul(..., evaluate=False)``. These printers subclass SymPy's own and
-change three things:
+change these things:
 
 * an unevaluated ``Add``/``Mul`` prints its terms in the order written, with ``·`` between
   factors and parentheses where a factor is a sum or negative;
 * ``Derivative`` of a named quantity prints in Leibniz form, ``dσ/du`` rather than
-  ``d/du σ(x)``;
+  ``d/du σ(x)``; any other derivative brackets what it applies to in LaTeX as the pretty
+  printer does, ``\\frac{d}{dx} \\left(x^{2}\\right) \\cdot e^{x}``, and d/dx x is never ``dx/dx``;
+* :func:`latex` writes the natural logarithm as ``\\ln`` unless asked for ``\\log``;
 * :func:`sstr` writes unevaluated nodes as ``Mul(a, b, evaluate=False)`` so that the JSON
   importer (:func:`derive.parse.parse` with the ``"sympy"`` dialect) rebuilds them exactly.
 """

@@ -15,6 +15,7 @@ import sympy as sp
 from ..analysis import corners, without_corners
 from ..differentiate import derive_steps, through_names
 from ..model import Definition, Derivation, Step
+from ..oneline import one_line
 
 x, z, y = sp.symbols("x z y")
 alpha, scale = sp.symbols("alpha lambda")  # plain symbols, as JSON writes them back
@@ -110,17 +111,17 @@ def _with_corners(derivation: Derivation, function: sp.Expr, variable: sp.Symbol
             Step(
                 sp.Subs(sp.Derivative(corner.left_case, variable), variable, corner.point),
                 corner.left,
-                f"derivative from the left at {variable} = {corner.point}",
+                f"derivative from the left at {one_line(sp.Eq(variable, corner.point))}",
                 why,
             ),
             Step(
                 sp.Subs(sp.Derivative(corner.right_case, variable), variable, corner.point),
                 corner.right,
-                f"derivative from the right at {variable} = {corner.point}",
+                f"derivative from the right at {one_line(sp.Eq(variable, corner.point))}",
                 why,
             ),
         ]
-    where = " and ".join(f"{variable} = {p}" for p in points)
+    where = " and ".join(one_line(sp.Eq(variable, p)) for p in points)
     exists = Step(
         derivation.result.lhs,
         without_corners(derivation.result.rhs, variable, points),
