@@ -23,6 +23,7 @@ import sympy as sp
 from .errors import DeriveError
 from .interms import isolable
 from .model import Definition, Derivation, Step
+from .oneline import one_line
 from .timing import OutOfTime, time_limit
 
 SAMPLE_POINTS = (0, 2, -2, 5, -5, 10, -10)
@@ -103,7 +104,7 @@ class Corner:
     def differ(self, variable: sp.Symbol) -> str:
         """Why there is no derivative here, in words: "…differ unless α = 1, so …"."""
         unless = " or ".join(
-            ", ".join(f"{sp.pretty(k, use_unicode=True)} = {sp.sstr(v)}" for k, v in _sorted(case))
+            ", ".join(f"{sp.pretty(k, use_unicode=True)} = {one_line(v)}" for k, v in _sorted(case))
             for case in self.agree_when
         )
         differ = f"differ unless {unless}" if unless else "differ"
@@ -200,8 +201,8 @@ def properties(name: str) -> Derivation:
         claim = sp.Limit(fx if where is None else where[0], x, end)
         why = "the range lies between the limits"
         if where is not None:
-            why += f"; there f(x) = {sp.sstr(where[0])} (the case {sp.sstr(where[1])})"
-        steps.append(Step(claim, value, f"limit at {end}", why))
+            why += f"; there f(x) = {one_line(where[0])} (the case {one_line(where[1])})"
+        steps.append(Step(claim, value, f"limit at {one_line(end)}", why))
     steps.append(Step(f(0), expr.subs(x, 0), "value at 0"))
     mirror = sp.simplify(expr.subs(x, -x) + expr)
     if x not in mirror.free_symbols:
@@ -310,7 +311,14 @@ def _inverse(fx: sp.Expr, x: sp.Symbol, expr: sp.Expr) -> list[Step]:
     if len(verified) != 1:
         return []
     (g,) = verified
-    return [Step(fx.func(g), y, "inverse", f"x = {sp.sstr(g)} undoes {fx.func}: f is strictly increasing")]
+    return [
+        Step(
+            fx.func(g),
+            y,
+            "inverse",
+            f"x = {one_line(g)} undoes {one_line(sp.Symbol(fx.func.__name__))}: f is strictly increasing",
+        )
+    ]
 
 
 def _undoes(inverse: sp.Expr, y: sp.Symbol, expr: sp.Expr, x: sp.Symbol, t: sp.Expr) -> bool:
@@ -347,7 +355,7 @@ def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr) -> tuple[tuple[sp.Expr, sp
 
 
 def _decimal(value: sp.Expr) -> str:
-    return f"{float(sp.N(value, 15)):.6g}"
+    return f"{float(sp.N(value, 15)):.6g}".replace("-", "−")
 
 
 def _about(value: sp.Expr) -> str:
@@ -395,7 +403,7 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
                         # the verifier decides without limits of cases
                         sp.Subs(sp.Derivative(case, x), x, point),
                         value,
-                        f"no derivative at x = {point}: slope {sp.sstr(value)} from the {side}",
+                        f"no derivative at x = {one_line(point)}: slope {one_line(value)} from the {side}",
                         why,
                     )
                 )

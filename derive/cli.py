@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from . import __version__
 from .errors import DeriveError, ParseError
 from .library import BUILTINS
-from .render import FORMATS
+from .render import FORMATS, LOG_NOTATIONS
 from .startup import defer_unused_sympy_modules
 
 if TYPE_CHECKING:
@@ -65,7 +65,9 @@ def _examples(*lines: str) -> str:
 
 # Options of `derive diff` that take a value, and all its option strings: an expression that
 # starts with "-" (derive diff "-x^2") is any other argument starting with "-".
-_DIFF_VALUE_OPTIONS = frozenset({"--var", "--order", "--in-terms-of", "--format", "-f", "-o", "--output"})
+_DIFF_VALUE_OPTIONS = frozenset(
+    {"--var", "--order", "--in-terms-of", "--format", "-f", "-o", "--output", "--log-notation"}
+)
 _DIFF_FLAGS = frozenset({"-h", "--help", "--standalone"})
 
 
@@ -113,6 +115,12 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         "--standalone",
         action="store_true",
         help="with LaTeX: a complete document that compiles with pdflatex",
+    )
+    parser.add_argument(
+        "--log-notation",
+        choices=LOG_NOTATIONS,
+        default="ln",
+        help=r"with LaTeX and Markdown: write the natural logarithm as \ln (default) or \log",
     )
     parser.add_argument(
         "--strict",
@@ -334,7 +342,7 @@ def _show(args: argparse.Namespace) -> int:
         from .library import get
 
         derivation = get(args.command)
-    _emit(derivation, fmt, args.output, args.standalone)
+    _emit(derivation, fmt, args.output, args.standalone, args.log_notation)
     return exit_code(derivation, strict=args.strict)
 
 
@@ -372,18 +380,21 @@ def terminal_console(file: TextIO | None = None, *, force_terminal: bool | None 
     )
 
 
-def _emit(derivation: object, fmt: str, output: str | None, standalone: bool) -> None:
+def _emit(
+    derivation: object, fmt: str, output: str | None, standalone: bool, log_notation: str = "ln"
+) -> None:
     from .files import write_output
     from .render import render
 
     if output:
-        write_output(output, render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
+        text = render(derivation, fmt, standalone=standalone, log_notation=log_notation)  # type: ignore[arg-type]
+        write_output(output, text)
     elif fmt == "text" and sys.stdout.isatty():
         from .render.text import renderable
 
         terminal_console().print(renderable(derivation))  # type: ignore[arg-type]
     else:
-        sys.stdout.write(render(derivation, fmt, standalone=standalone))  # type: ignore[arg-type]
+        sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))  # type: ignore[arg-type]
 
 
 def _export(folder: Path) -> int:

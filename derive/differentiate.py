@@ -19,10 +19,10 @@ from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
-from .oneline import one_line
+from .oneline import derivative_title, one_line
 from .parse import parse, read
 from .printing import is_unevaluated, sstr
-from .rules import UndefinedFunctionRule, rule_for
+from .rules import UndefinedFunctionRule, VariableRule, rule_for
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
 
@@ -110,16 +110,35 @@ def _rewrite_all(
         target = node.expr
         # du/dx for a name introduced by the chain rule differentiates what the name stands for
         rule = rule_for(values.get(target, target) if isinstance(target, sp.Symbol) else target, x)
-        rewritten = rule.rewrite(names)
+        rewritten, took_variable = _variable_rule(rule.rewrite(names), x)
         if isinstance(rule, UndefinedFunctionRule):  # f'(x) for an unspecified f stays as it is
             final.update({node, rewritten})
         replacements[node] = rewritten
         values.update(names.values())
-        if rule.label not in labels:
-            labels.append(rule.label)
+        for label in (rule.label, VariableRule(x, x).label if took_variable else None):
+            if label is not None and label not in labels:
+                labels.append(label)
         if rule.why and rule.why not in whys:
             whys.append(rule.why)
     return current.xreplace(replacements), labels, whys
+
+
+def _variable_rule(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
+    """``expr`` with every d/dx x replaced by 1 (never left as ``dx/dx`` for a later step), a
+    factor 1 dropped from a product kept as written; and whether there was one."""
+    target = sp.Derivative(x, x)
+    if expr == target:
+        return sp.Integer(1), True
+    if not expr.args or not expr.has(target):
+        return expr, False
+    args = tuple(_variable_rule(a, x)[0] for a in expr.args)
+    if not is_unevaluated(expr):
+        return expr.func(*args), True
+    if isinstance(expr, sp.Mul):
+        args = tuple(a for a in args if a != 1) or (sp.Integer(1),)
+        if len(args) == 1:
+            return args[0], True
+    return expr.func(*args, evaluate=False), True
 
 
 def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
@@ -129,13 +148,13 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
     if sp.count_ops(expr) > CLEANUP_MAX_OPS:
         return steps
     candidates = (
-        ("multiply out the constants", lambda e: e.doit()),
-        ("factor out common terms", sp.factor_terms),
-        ("combine over a common denominator", sp.cancel),
+        ("evaluate", lambda e: e.doit()),
+        ("factor out", sp.factor_terms),
+        ("cancel", sp.cancel),
         ("factor", sp.factor),
     )
     best, best_cost = expr, _cost(expr)
-    for label, operation in candidates:
+    for operation_name, operation in candidates:
         try:
             with time_limit(CLEANUP_SECONDS):
                 candidate = operation(best)
@@ -145,9 +164,87 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
         except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
             continue
         if cost < best_cost:
-            steps.append((candidate, label))
+            steps.append((candidate, _tidy_label(operation_name, best, candidate)))
             best, best_cost = candidate, cost
     return steps
+
+
+def _tidy_label(operation: str, before: sp.Expr, after: sp.Expr) -> str:
+    """What a clean-up step visibly did to ``before``, named after the change rather than after
+    the SymPy function that made it: ``cancel`` only "combines over a common denominator" where a
+    sum held a fraction, and otherwise multiplies out or cancels a common factor."""
+    combined = _fractions_in_sums(after) < _fractions_in_sums(before)
+    top_before, bottom_before = sp.fraction(before)
+    top_after, bottom_after = sp.fraction(after)
+    if operation == "evaluate":
+        return "multiply out the constants" if _written_out(before) else "evaluate"
+    if operation == "factor out":
+        was_sum = isinstance(before, sp.Add) or isinstance(top_before, sp.Add)
+        if was_sum and (_has_sum_factor(after) or _has_sum_factor(top_after)):
+            return "factor out common terms"
+        if bottom_before == bottom_after and top_before != top_after:
+            return "simplify the numerator"
+        return "combine over a common denominator" if combined else "simplify"
+    if operation == "cancel":
+        if combined:
+            return "combine over a common denominator"
+        if not _has_denominator(before):
+            return "multiply out"
+        return "cancel common factors"
+    labels = ["combine over a common denominator"] if combined else []
+    if _sum_factors(after) > _sum_factors(before):
+        labels.append("factor")
+    elif bottom_before == bottom_after and _sum_factors(top_after) < _sum_factors(top_before):
+        labels.append("multiply out the numerator")
+    return " and ".join(labels) or "simplify"
+
+
+def _has_denominator(expr: sp.Expr) -> bool:
+    """True when some part of ``expr`` divides by something that is not a number."""
+    return any(
+        isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_Number
+        for node in sp.preorder_traversal(expr)
+    ) or any(
+        isinstance(node, sp.exp) and node.args[0].could_extract_minus_sign()
+        for node in sp.preorder_traversal(expr)
+    )
+
+
+def _fractions_in_sums(expr: sp.Expr) -> int:
+    """How many terms of sums in ``expr`` are fractions (e^(−x) counts as 1/e^x): what combining
+    over a common denominator removes."""
+    return sum(
+        1
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Add)
+        for term in node.args
+        if sp.fraction(term)[1].free_symbols
+    )
+
+
+def _sum_factors(expr: sp.Expr) -> int:
+    """How many factors of products in ``expr`` are sums (or powers of sums): how factored it is."""
+    return sum(
+        1
+        for node in sp.preorder_traversal(expr)
+        if isinstance(node, sp.Mul)
+        for factor in node.args
+        if isinstance(factor.as_base_exp()[0], sp.Add)
+    )
+
+
+def _has_sum_factor(expr: sp.Expr) -> bool:
+    """True for a product with a sum among the factors it multiplies by (not divides by): x·(x + 1),
+    (x + 1)·e^x."""
+    return isinstance(expr, sp.Mul) and any(
+        isinstance(base, sp.Add) and exponent.is_positive
+        for base, exponent in (f.as_base_exp() for f in expr.args)
+    )
+
+
+def _written_out(expr: sp.Expr) -> bool:
+    """True when ``expr`` holds a sum or product kept as written (``e^(−x)·(−1)``)."""
+    return any(isinstance(node, sp.Basic) and is_unevaluated(node) for node in sp.preorder_traversal(expr))
 
 
 def _cost(expr: sp.Expr) -> tuple[int, int]:
@@ -282,11 +379,12 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
     for index in rule_steps:
         steps[index] = replace(steps[index], rhs=_fold(steps[index].rhs, named))
     return Derivation(
-        title=f"Derivative of {sstr(expr)}" + (f", order {order}" if order > 1 else ""),
+        title=derivative_title(expr, order),
         variable=x,
         definitions=names.folded_definitions(),
         steps=tuple(steps),
         result=Step(lhs, current, "result"),
+        subject=expr,
     )
 
 
@@ -363,7 +461,7 @@ def through_names(
     form = express(result.rhs, x, names, (sp.diff(expr, x, order),))
     if form is None:
         return derivation
-    listed = ", ".join(sorted(str(n) for n in names))
+    listed = ", ".join(one_line(n) for n in sorted(names, key=str))
     step = Step(result.lhs, form.expr, f"in terms of {listed}: {form.how}")
     return replace(
         derivation,

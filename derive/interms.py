@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .model import Definition
+from .oneline import one_line
 from .timing import OutOfTime, time_limit
 from .verify import check_equation
 
@@ -174,19 +175,21 @@ def _steps_for(expr: sp.Expr, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> 
     for name, value in names.items():
         substituted = expr.subs(value, name)
         if substituted != expr:
-            found.append((substituted, f"substitute {name}"))
+            found.append((substituted, f"substitute {one_line(name)}"))
         # e^(−x) through σ: solve σ = 1/(1 + E) for E and put it where e^(−x) stands
         for atom in sorted(value.atoms(sp.exp, sp.Function), key=str):
             if x not in atom.free_symbols or atom not in expr.atoms(type(atom)):
                 continue
             solutions = _solve(sp.Eq(name, value.xreplace({atom: _PLACEHOLDER})), _PLACEHOLDER)
             if len(solutions) == 1:
-                found.append((expr.xreplace({atom: solutions[0]}), f"write {atom} through {name}"))
+                found.append(
+                    (expr.xreplace({atom: solutions[0]}), f"write {one_line(atom)} through {one_line(name)}")
+                )
         own = _in_names(value, names, name)
         for solution in _solve(sp.Eq(name, own), x):
             rewritten = _simplify(expr.subs(x, solution))
             if rewritten is not None:
-                found.append((rewritten, f"solve {name} = {sp.sstr(own)} for {x}"))
+                found.append((rewritten, f"solve {one_line(name)} = {one_line(own)} for {one_line(x)}"))
     return found
 
 

@@ -211,6 +211,7 @@ class Derivation:
     input: str = ""  # the text as typed, when the derivation was asked for in text
     reading: sp.Basic | None = None  # the expression as understood, shown first in every view
     note: str = ""  # which reading was taken where the input was ambiguous, and how to write the other
+    subject: sp.Basic | None = None  # the expression the title ends with, typeset by LaTeX and Markdown
 
     @property
     def ok(self) -> bool:
@@ -265,6 +266,8 @@ class Derivation:
             extra["reading"] = sstr(self.reading)
         if self.note:
             extra["note"] = self.note
+        if self.subject is not None:
+            extra["subject"] = sstr(self.subject)
         data: dict[str, Any] = {
             "schema": SCHEMA,
             "title": self.title,
@@ -382,6 +385,7 @@ class Derivation:
         else:
             raise DeriveError("a derivation needs at least one step or a result")
         reading = data.get("reading")
+        subject = data.get("subject")
         return cls(
             str(data.get("title", "")),
             variable,
@@ -392,6 +396,7 @@ class Derivation:
             str(data.get("input", "")),
             None if reading is None else expression("reading", reading),
             str(data.get("note", "")),
+            None if subject is None else expression("subject", subject),
         )
 
     # -- notebooks -----------------------------------------------------------------------------

@@ -7,16 +7,23 @@ understood is stated the way people write it, not in SymPy's ``x*sin(x)`` syntax
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+_RELATIONS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}
+
 _ARC = frozenset("asin acos atan acot asec acsc asinh acosh atanh acoth asech acsch".split())
 
 
 class _OneLinePrinter(StrPrinter):
-    """SymPy's str printer with ^, ·, e^u, |u|, ln, π and superscript small powers."""
+    """SymPy's str printer with ^, ·, e^u, |u|, ln, π, Greek letters and superscript small powers."""
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return pretty_symbol(expr.name)  # sigma → σ, z_1 → z₁, as the terminal's art writes them
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exponent = expr.as_base_exp()
@@ -51,6 +58,13 @@ class _OneLinePrinter(StrPrinter):
     def _print_Infinity(self, expr: sp.Basic) -> str:
         return "∞"
 
+    def _print_NegativeInfinity(self, expr: sp.Basic) -> str:
+        return "-∞"
+
+    def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
+        sign = _RELATIONS.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {sign} {self._print(expr.rhs)}"
+
     def _print_Abs(self, expr: sp.Abs) -> str:
         return f"|{self._print(expr.args[0])}|"
 
@@ -61,6 +75,8 @@ class _OneLinePrinter(StrPrinter):
         name = type(expr).__name__
         if name in _ARC:
             return f"arc{name[1:]}({self.stringify(expr.args, ', ')})"
+        if isinstance(expr, AppliedUndef):
+            return f"{pretty_symbol(name)}({self.stringify(expr.args, ', ')})"
         return super()._print_Function(expr)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
@@ -75,3 +91,30 @@ class _OneLinePrinter(StrPrinter):
 def one_line(expr: sp.Basic) -> str:
     """``expr`` on one line, as people write it: ``x·sin(x)``, ``e^(−x²)``, ``|x|``."""
     return _OneLinePrinter().doprint(expr).replace("-", "−")
+
+
+_ORDINALS = ("", "", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
+
+
+def derivative_title(expr: sp.Basic, order: int = 1) -> str:
+    """``Derivative of x·sin(x)``, ``Second derivative of x³·sin(x)``: a title in the notation people
+    write, never in SymPy syntax."""
+    if order == 1:
+        words = "Derivative of"
+    elif order < len(_ORDINALS):
+        words = f"{_ORDINALS[order]} derivative of"
+    else:
+        words = f"Derivative of order {order} of"
+    return f"{words} {one_line(expr)}"
+
+
+def split_title(title: str, subject: sp.Basic | None) -> tuple[str, sp.Basic | None]:
+    """The words of ``title`` and the expression it ends with, for formats that typeset it
+    (``Second derivative of`` and x³·sin(x)); the whole title and None when it does not end with
+    ``subject`` in one-line notation (a title someone chose)."""
+    if subject is None:
+        return title, None
+    ending = " " + one_line(subject)
+    if not title.endswith(ending):
+        return title, None
+    return title[: -len(ending)], subject

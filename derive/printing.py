@@ -2,17 +2,21 @@
 
 A step such as ``(−1/u²)·(−e^(−x))`` is a product SymPy would normally collapse, so the
 derivation keeps it as ``Mul(..., evaluate=False)``. These printers subclass SymPy's own and
-change three things:
+change these things:
 
 * an unevaluated ``Add``/``Mul`` prints its terms in the order written, with ``·`` between
   factors and parentheses where a factor is a sum or negative;
 * ``Derivative`` of a named quantity prints in Leibniz form, ``dσ/du`` rather than
-  ``d/du σ(x)``;
+  ``d/du σ(x)``; any other derivative brackets what it applies to in LaTeX as the pretty
+  printer does, ``\\frac{d}{dx} \\left(x^{2}\\right) \\cdot e^{x}``, and d/dx x is never ``dx/dx``;
+* :func:`latex` writes the natural logarithm as ``\\ln`` unless asked for ``\\log``;
 * :func:`sstr` writes unevaluated nodes as ``Mul(a, b, evaluate=False)`` so that the JSON
   importer (:func:`derive.parse.parse` with the ``"sympy"`` dialect) rebuilds them exactly.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -21,6 +25,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
+
+from .errors import DeriveError
 
 
 def is_unevaluated(expr: sp.Basic) -> bool:
@@ -54,13 +60,28 @@ def _negated(expr: sp.Mul) -> sp.Expr | None:
     return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
 
 
-def _leibniz_name(expr: sp.Basic) -> sp.Basic | None:
-    """The quantity written in the numerator of dσ/du: a symbol, or σ for σ(x)."""
+def _leibniz_name(derivative: sp.Derivative) -> sp.Basic | None:
+    """The quantity written in the numerator of dσ/du: a symbol, or σ for σ(x).
+
+    None for the variable itself: d/dx x reads as an operator applied to x, never ``dx/dx``.
+    """
+    expr = derivative.expr
+    if expr in derivative.variables:
+        return None
     if isinstance(expr, sp.Symbol):
         return expr
     if isinstance(expr, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in expr.args):
         return sp.Symbol(expr.func.__name__)
     return None
+
+
+def _bare(expr: sp.Basic) -> bool:
+    """True when d/dx can stand before ``expr`` without parentheses: a name or a number.
+
+    Anything else (a product, a sum, a power, a function) is bracketed, so that
+    ``d/dx (x²)·e^x`` never reads as the derivative of the whole product.
+    """
+    return isinstance(expr, sp.Symbol) or expr.is_Number
 
 
 class DeriveLatexPrinter(LatexPrinter):
@@ -92,17 +113,21 @@ class DeriveLatexPrinter(LatexPrinter):
         return text
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
-        name = _leibniz_name(expr.expr)
-        if name is None:
-            return super()._print_Derivative(expr)
+        name = _leibniz_name(expr)
         d = r"\partial" if requires_partial(expr.expr) else "d"
         order = sum(count for _, count in expr.variable_count)
-        top = f"{d} {self._print(name)}" if order == 1 else f"{d}^{{{order}}} {self._print(name)}"
         bottom = " ".join(
             f"{d} {self._print(v)}" if count == 1 else f"{d} {self._print(v)}^{{{count}}}"
             for v, count in expr.variable_count
         )
-        return rf"\frac{{{top}}}{{{bottom}}}"
+        if name is not None:
+            top = f"{d} {self._print(name)}" if order == 1 else f"{d}^{{{order}}} {self._print(name)}"
+            return rf"\frac{{{top}}}{{{bottom}}}"
+        top = d if order == 1 else f"{d}^{{{order}}}"
+        argument = self._print(expr.expr)
+        if not _bare(expr.expr):
+            argument = rf"\left({argument}\right)"
+        return rf"\frac{{{top}}}{{{bottom}}} {argument}"
 
 
 class DerivePrettyPrinter(PrettyPrinter):
@@ -144,7 +169,7 @@ class DerivePrettyPrinter(PrettyPrinter):
         return result
 
     def _print_Derivative(self, expr: sp.Derivative) -> prettyForm:
-        name = _leibniz_name(expr.expr)
+        name = _leibniz_name(expr)
         if name is None:
             return super()._print_Derivative(expr)
         d = "∂" if requires_partial(expr.expr) else "d"
@@ -190,9 +215,19 @@ def _distributes_when_reread(expr: sp.Mul) -> bool:
     return any(a.is_Number for a in expr.args) and any(isinstance(a, sp.Add) for a in expr.args)
 
 
-def latex(expr: sp.Basic) -> str:
-    """LaTeX for one expression or equation, as the renderers write it."""
-    return DeriveLatexPrinter().doprint(expr)
+LogNotation = Literal["ln", "log"]
+LOG_NOTATIONS: tuple[LogNotation, ...] = ("ln", "log")
+
+
+def latex(expr: sp.Basic, *, log_notation: LogNotation = "ln") -> str:
+    """LaTeX for one expression or equation, as the renderers write it.
+
+    The natural logarithm is ``\\ln`` (what readers of calculus expect); ``log_notation="log"``
+    writes ``\\log`` instead.
+    """
+    if log_notation not in LOG_NOTATIONS:
+        raise DeriveError(f"unknown log notation {log_notation!r}; choose one of {', '.join(LOG_NOTATIONS)}")
+    return DeriveLatexPrinter({"ln_notation": log_notation == "ln"}).doprint(expr)
 
 
 def pretty(expr: sp.Basic, *, unicode: bool = True) -> str:

@@ -80,10 +80,17 @@ class ConstantRule(Rule):
 
 @dataclass(frozen=True)
 class VariableRule(Rule):
-    name: ClassVar[str] = "d/dx x = 1"
+    """d/dx x = 1, named with the variable differentiated: d/dw w = 1."""
 
     def rewrite(self, names: Names) -> sp.Expr:
         return sp.Integer(1)
+
+    @property
+    def label(self) -> str:
+        from .oneline import one_line
+
+        name = one_line(self.variable)
+        return f"d/d{name} {name} = 1"
 
 
 @dataclass(frozen=True)

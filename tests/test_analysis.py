@@ -81,8 +81,8 @@ def test_a_parameter_stays_symbolic() -> None:
     """ELU: the limit at −∞ is −α, stated for the case that holds there; the corner note says
     when the one-sided slopes agree."""
     claims = {s.rule: s for s in properties("elu").steps}
-    assert claims["limit at -oo"].rhs == -sp.Symbol("alpha")
-    assert "x <= 0" in claims["limit at -oo"].why
+    assert claims["limit at −∞"].rhs == -sp.Symbol("alpha")
+    assert "x ≤ 0" in claims["limit at −∞"].why
     assert "increasing" not in claims  # α(e^x − 1) increases only for α > 0
     corner = [s for s in gradient("selu").steps if s.rule.startswith("no derivative")]
     assert [s.rhs for s in corner] == [sp.Symbol("alpha") * sp.Symbol("lambda"), sp.Symbol("lambda")]
@@ -109,7 +109,7 @@ def test_cli_exit_codes_of_built_ins(derive_cli) -> None:
 def test_sigmoid_properties() -> None:
     claims = {step.rule: step for step in properties("sigmoid").steps}
     sigma = sp.Function("sigma")
-    assert claims["limit at oo"].rhs == 1 and claims["limit at -oo"].rhs == 0
+    assert claims["limit at ∞"].rhs == 1 and claims["limit at −∞"].rhs == 0
     assert claims["value at 0"].rhs == sp.Rational(1, 2)
     assert claims["symmetry"].lhs == sigma(-x) and claims["symmetry"].rhs == 1 - sigma(x)
     assert claims["increasing"].rhs == 1
@@ -158,7 +158,7 @@ def test_bad_thresholds(threshold: str) -> None:
 
 def test_cli(derive_cli) -> None:
     run = derive_cli("gradient", "sigmoid", "--threshold", "0.01")
-    assert run.returncode == 0 and "-4.58486 ≤ x ≤ 4.58486" in run.stdout
+    assert run.returncode == 0 and "−4.58486 ≤ x ≤ 4.58486" in run.stdout
     assert derive_cli("properties", "sigmoid", "--format", "latex").returncode == 0
     run = derive_cli("properties", "nosuch")
     assert run.returncode == 2 and run.stderr.startswith("derive: error: unknown function")

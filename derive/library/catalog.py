@@ -15,6 +15,7 @@ import sympy as sp
 from ..analysis import corners, without_corners
 from ..differentiate import derive_steps, through_names
 from ..model import Definition, Derivation, Step
+from ..oneline import one_line
 
 x, z, y = sp.symbols("x z y")
 alpha, scale = sp.symbols("alpha lambda")  # plain symbols, as JSON writes them back
@@ -70,7 +71,7 @@ def softmax(n: int = SOFTMAX_SIZE) -> Derivation:
                     sp.Derivative(ss[i], zs[j]),
                     sp.Mul(ss[i], delta - ss[j], evaluate=False) if delta else -ss[i] * ss[j],
                     "quotient rule" if i == j else "quotient rule, constant numerator",
-                    "∂s_i/∂z_j = s_i(δ_ij − s_j)",
+                    "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ)",
                 )
             )
     return Derivation(
@@ -91,7 +92,7 @@ def build(name: str) -> Derivation:
     if names:
         derivation = through_names(derivation, function, variable, names)
     derivation = _with_corners(derivation, function, variable)
-    return replace(derivation, title=f"Derivative of {name}")
+    return replace(derivation, title=f"Derivative of {name}", subject=None)
 
 
 def _with_corners(derivation: Derivation, function: sp.Expr, variable: sp.Symbol) -> Derivation:
@@ -110,17 +111,17 @@ def _with_corners(derivation: Derivation, function: sp.Expr, variable: sp.Symbol
             Step(
                 sp.Subs(sp.Derivative(corner.left_case, variable), variable, corner.point),
                 corner.left,
-                f"derivative from the left at {variable} = {corner.point}",
+                f"derivative from the left at {one_line(sp.Eq(variable, corner.point))}",
                 why,
             ),
             Step(
                 sp.Subs(sp.Derivative(corner.right_case, variable), variable, corner.point),
                 corner.right,
-                f"derivative from the right at {variable} = {corner.point}",
+                f"derivative from the right at {one_line(sp.Eq(variable, corner.point))}",
                 why,
             ),
         ]
-    where = " and ".join(f"{variable} = {p}" for p in points)
+    where = " and ".join(one_line(sp.Eq(variable, p)) for p in points)
     exists = Step(
         derivation.result.lhs,
         without_corners(derivation.result.rhs, variable, points),

@@ -26,15 +26,15 @@ def build(name: str = "sigmoid") -> Derivation:
         return sp.Mul(*factors, evaluate=False)
 
     steps = (
-        Step(sigma, 1 / u, "substitute u", "With u = 1 + e^(-x) the sigmoid is the reciprocal of u, u^(-1)."),
-        Step(dsigma_du, -1 / u**2, "power rule", "d/du u^n = n u^(n-1), here with n = -1."),
+        Step(sigma, 1 / u, "substitute u", "With u ≔ 1 + e^(−x) the sigmoid is the reciprocal of u, u^(−1)."),
+        Step(dsigma_du, -1 / u**2, "power rule", "d/du uⁿ = n·u^(n−1), here with n = −1."),
         Step(
             du_dx,
             -sp.exp(-x),
             "exponential and chain rule",
-            "The constant 1 contributes nothing; d/dx e^(-x) = e^(-x) * (-1).",
+            "The constant 1 contributes nothing; d/dx e^(−x) = e^(−x)·(−1).",
         ),
-        Step(dsigma_dx, product(dsigma_du, du_dx), "chain rule", "sigma depends on x only through u."),
+        Step(dsigma_dx, product(dsigma_du, du_dx), "chain rule", "σ depends on x only through u."),
         Step(
             dsigma_dx,
             product(-1 / u**2, -sp.exp(-x)),
@@ -42,27 +42,25 @@ def build(name: str = "sigmoid") -> Derivation:
             "Use the results of the power rule and the exponential rule.",
         ),
         Step(dsigma_dx, sp.exp(-x) / u**2, "multiply", "The two minus signs cancel."),
-        Step(dsigma_dx, sp.exp(-x) / inner**2, "substitute u back", "Replace u by 1 + e^(-x)."),
+        Step(dsigma_dx, sp.exp(-x) / inner**2, "substitute u back", "Replace u by 1 + e^(−x)."),
         Step(
             dsigma_dx,
             product(1 / inner, sp.exp(-x) / inner),
             "split the fraction",
             "Write the square in the denominator as two factors.",
         ),
-        Step(
-            1 - sigma, 1 - 1 / inner, "definition of sigma", "The second factor is related to 1 - sigma(x)."
-        ),
+        Step(1 - sigma, 1 - 1 / inner, "definition of σ", "The second factor is related to 1 − σ(x)."),
         Step(
             1 - sigma,
             sp.exp(-x) / inner,
             "common denominator",
-            "1 - 1/(1 + e^(-x)) = (1 + e^(-x) - 1)/(1 + e^(-x)).",
+            "1 − 1/(1 + e^(−x)) = (1 + e^(−x) − 1)/(1 + e^(−x)).",
         ),
         Step(
             dsigma_dx,
             product(sigma, 1 - sigma),
-            "recognise sigma and 1 - sigma",
-            "The first factor is sigma(x), the second is 1 - sigma(x).",
+            "recognise σ and 1 − σ",
+            "The first factor is σ(x), the second is 1 − σ(x).",
         ),
     )
     result = Step(
@@ -76,7 +74,7 @@ def build(name: str = "sigmoid") -> Derivation:
         variable=x,
         definitions=(
             Definition(sigma, 1 / inner, "the logistic sigmoid"),
-            Definition(u, inner, "the inner function, so that sigma = 1/u"),
+            Definition(u, inner, "the inner function, so that σ = 1/u"),
         ),
         steps=steps,
         result=result,

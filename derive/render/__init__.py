@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..model import Derivation
 
 FORMATS = ("text", "latex", "markdown", "json")
+LOG_NOTATIONS = ("ln", "log")  # the natural logarithm in LaTeX and Markdown: \ln (default) or \log
 EXTENSIONS = {".txt": "text", ".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
 
@@ -27,8 +28,11 @@ def format_for(path: str | Path) -> str:
     return EXTENSIONS[suffix]
 
 
-def render(derivation: Derivation, fmt: str, *, standalone: bool = False) -> str:
-    """``derivation`` as text in format ``fmt`` (one of :data:`FORMATS`)."""
+def render(derivation: Derivation, fmt: str, *, standalone: bool = False, log_notation: str = "ln") -> str:
+    """``derivation`` as text in format ``fmt`` (one of :data:`FORMATS`); ``log_notation`` (``"ln"``
+    or ``"log"``) is how LaTeX and Markdown write the natural logarithm."""
+    if log_notation not in LOG_NOTATIONS:
+        raise DeriveError(f"unknown log notation {log_notation!r}; choose one of {', '.join(LOG_NOTATIONS)}")
     if fmt == "text":
         from .text import render_text
 
@@ -36,11 +40,11 @@ def render(derivation: Derivation, fmt: str, *, standalone: bool = False) -> str
     if fmt == "latex":
         from .latex import render_latex
 
-        return render_latex(derivation, standalone=standalone)
+        return render_latex(derivation, standalone=standalone, log_notation=log_notation)  # type: ignore[arg-type]
     if fmt == "markdown":
         from .markdown import render_markdown
 
-        return render_markdown(derivation)
+        return render_markdown(derivation, log_notation=log_notation)  # type: ignore[arg-type]
     if fmt == "json":
         return derivation.to_json()
     raise DeriveError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

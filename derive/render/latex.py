@@ -6,8 +6,13 @@ and the PDF are not cluttered); a standalone document also lists the verdicts in
 
 from __future__ import annotations
 
+import unicodedata
+
+import sympy as sp
+
 from ..model import Derivation, Step
-from ..printing import latex
+from ..oneline import split_title
+from ..printing import LogNotation, latex
 from .marks import continues, shown_steps, summary
 
 _SPECIAL = {
@@ -21,23 +26,71 @@ _SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
-    # relations in the conditions a verdict states ("holds for x ≠ 0"); pdflatex has no glyphs
+    # relations in the conditions a verdict states ("holds for x ≠ 0") and the notation of rule
+    # names (σ, −, ≔, δᵢⱼ); pdflatex's default fonts have no glyphs for them
     "≠": r"$\neq$",
     "≥": r"$\geq$",
     "≤": r"$\leq$",
-    "−": "-",
+    "−": r"$-$",
+    "≔": r"$:=$",
+    "≈": r"$\approx$",
+    "·": r"$\cdot$",
+    "√": r"$\surd$",
+    "∂": r"$\partial$",
+    "π": r"$\pi$",
+    "∞": r"$\infty$",
+    "′": r"$'$",
+    "ℯ": "e",
 }
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿ", "0123456789-n")
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖ", "0123456789ijk")
+
+
+def _special(char: str) -> str:
+    """The LaTeX for one character of text: Greek letters in math mode (σ → ``$\\sigma$``),
+    superscripts and subscripts as math scripts, the others from the table above."""
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    if char.translate(_SUPERSCRIPT_DIGITS) != char:
+        return f"$^{{{char.translate(_SUPERSCRIPT_DIGITS)}}}$"
+    if char.translate(_SUBSCRIPT_DIGITS) != char:
+        return f"$_{{{char.translate(_SUBSCRIPT_DIGITS)}}}$"
+    words = unicodedata.name(char, "").split()
+    if len(words) == 4 and words[:3] in (["GREEK", "SMALL", "LETTER"], ["GREEK", "CAPITAL", "LETTER"]):
+        letter = "lambda" if words[3] == "LAMDA" else words[3].lower()
+        if words[1] == "CAPITAL":
+            letter = letter.capitalize()
+        if letter in _GREEK:
+            return f"$\\{letter}$"
+    return char
+
+
+# the Greek letters LaTeX has commands for (capital alpha is a Latin A, and has none)
+_GREEK = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
+    "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
+)
 
 
 def escape(text: str) -> str:
     """``text`` safe inside ``\\text{…}`` or a paragraph: LaTeX's special characters escaped."""
-    return "".join(_SPECIAL.get(char, char) for char in text)
+    return "".join(_special(char) for char in text)
 
 
-def render_align(derivation: Derivation, *, environment: str = "align*", comments: bool = True) -> str:
+def render_align(
+    derivation: Derivation,
+    *,
+    environment: str = "align*",
+    comments: bool = True,
+    log_notation: LogNotation = "ln",
+) -> str:
     """The definitions, steps and result as one ``align*`` (or ``aligned``) block."""
+
+    def tex(expr: sp.Basic) -> str:
+        return latex(expr, log_notation=log_notation)
+
     rows: list[tuple[str, str]] = [
-        (rf"{latex(d.lhs)} &\mathrel{{:=}} {latex(d.rhs)} && \text{{definition}}", "")
+        (rf"{tex(d.lhs)} &\mathrel{{:=}} {tex(d.rhs)} && \text{{definition}}", "")
         for d in derivation.definitions
     ]
     previous: Step | None = None
@@ -49,8 +102,8 @@ def render_align(derivation: Derivation, *, environment: str = "align*", comment
             previous = step
             continue
         shown_lhs, shown_rhs = step.shown
-        lhs = "" if continues(previous, step) and step is not derivation.result else latex(shown_lhs)
-        rows.append((rf"{lhs} &= {latex(shown_rhs)} && \text{{{escape(step.rule)}}}", comment))
+        lhs = "" if continues(previous, step) and step is not derivation.result else tex(shown_lhs)
+        rows.append((rf"{lhs} &= {tex(shown_rhs)} && \text{{{escape(step.rule)}}}", comment))
         previous = step
     # The line break goes before the comment: after it, it would be commented out.
     body = "\n".join(
@@ -66,18 +119,32 @@ def _name(step: Step) -> str:
     return f"line {step.line}" if step.line is not None else "claim"
 
 
-def reading_line(derivation: Derivation) -> str:
+def reading_line(derivation: Derivation, *, log_notation: LogNotation = "ln") -> str:
     """``Reading: $x \\sin{\\left(x \\right)}$`` and the note, when the derivation was asked for in text."""
     if derivation.reading is None:
         return ""
-    line = rf"Reading: ${latex(derivation.reading)}$"
+    line = rf"Reading: ${latex(derivation.reading, log_notation=log_notation)}$"
     return line + (f"\n\nNote: {escape(derivation.note)}" if derivation.note else "")
 
 
-def render_latex(derivation: Derivation, *, standalone: bool = False) -> str:
-    """The ``align*`` block, or with ``standalone`` a complete document for ``pdflatex``."""
-    block = render_align(derivation)
-    reading = reading_line(derivation)
+def title(derivation: Derivation, *, log_notation: LogNotation = "ln") -> str:
+    """The title as LaTeX text: its words escaped, the expression it names typeset as math
+    (``Second derivative of $x^{3} \\sin{\\left(x \\right)}$``)."""
+    words, subject = split_title(derivation.title, derivation.subject)
+    if subject is None:
+        return escape(words)
+    return f"{escape(words)} ${latex(subject, log_notation=log_notation)}$"
+
+
+def render_latex(
+    derivation: Derivation, *, standalone: bool = False, log_notation: LogNotation = "ln"
+) -> str:
+    """The ``align*`` block, or with ``standalone`` a complete document for ``pdflatex``.
+
+    ``log_notation`` is ``"ln"`` (the default) or ``"log"``: how the natural logarithm is written.
+    """
+    block = render_align(derivation, log_notation=log_notation)
+    reading = reading_line(derivation, log_notation=log_notation)
     if not standalone:
         return (f"{reading}\n\n" if reading else "") + block + "\n"
     verdicts = "\n".join(
@@ -90,7 +157,7 @@ def render_latex(derivation: Derivation, *, standalone: bool = False) -> str:
             r"\documentclass{article}",
             r"\usepackage{amsmath}",
             r"\begin{document}",
-            rf"\section*{{{escape(derivation.title)}}}",
+            rf"\section*{{{title(derivation, log_notation=log_notation)}}}",
             *([reading, ""] if reading else []),
             block,
             r"\subsection*{Verification}",
