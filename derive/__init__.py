@@ -32,7 +32,7 @@ _EXPORTS = {
     "check": "read.documents",
     "Budget": "verify",
     "parse": "parse",
-    "render": "render",
+    "render": "formats",
 }
 __all__ = [*_EXPORTS, "builtin", "sigmoid"]
 # Functions named like the module that defines them: derive.parse is the function, not the module.

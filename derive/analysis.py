@@ -22,7 +22,7 @@ import sympy as sp
 
 from .errors import DeriveError
 from .interms import isolable
-from .model import Definition, Derivation, Step
+from .model import Definition, Derivation, Kind, Step
 from .oneline import one_line
 from .timing import OutOfTime, time_limit
 
@@ -386,7 +386,12 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
         title += f": the derivative is at least {epsilon} exactly for {low} ≤ x ≤ {high}"
     for end in ends:
         steps.append(
-            Step(sp.Subs(derivative, x, end), epsilon, f"derivative = threshold at x ≈ {_decimal(end)}")
+            Step(
+                sp.Subs(derivative, x, end),
+                epsilon,
+                f"derivative = threshold at x ≈ {_decimal(end)}",
+                kind=Kind.THRESHOLD,
+            )
         )
     at_corners = {c.point: c for c in corners(expr, x)}
     for point in SAMPLE_POINTS:

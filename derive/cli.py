@@ -14,14 +14,14 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import DeriveError, ParseError
+from .formats import LOG_NOTATIONS, READ, WRITTEN, format_for
 from .library import BUILTINS
-from .render import FORMATS, LOG_NOTATIONS
 from .startup import defer_unused_sympy_modules
 
 if TYPE_CHECKING:
@@ -101,8 +101,8 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         "-f",
-        choices=FORMATS,
-        help="output format (default: text, or from the -o file's extension)",
+        choices=WRITTEN,
+        help="output format (default: pretty, the 2-D view, or from the -o file's extension)",
     )
     parser.add_argument(
         "-o",
@@ -146,12 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
         "list",
         help="list the built-in derivations",
         epilog=_examples("derive list", "derive list | grep relu"),
-    )
+    ).set_defaults(handler=_list)
     for name, (_, summary) in BUILTINS.items():
         epilog = _examples(
             f"derive {name}", f"derive {name} --format latex -o {name}.tex", f"derive {name} -f json"
         )
-        _output_options(commands.add_parser(name, help=summary, description=summary, epilog=epilog))
+        builtin = commands.add_parser(name, help=summary, description=summary, epilog=epilog)
+        builtin.set_defaults(handler=_showing(_builtin))
+        _output_options(builtin)
     diff = commands.add_parser(
         "diff",
         help="step-by-step derivative of an expression",
@@ -184,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         "NAME alone names EXPR itself (repeatable)",
     )
     _output_options(diff)
+    diff.set_defaults(handler=_showing(_diff))
     check = commands.add_parser(
         "check",
         help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
@@ -201,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--from",
         dest="source_format",
-        choices=("latex", "markdown", "text", "json", "notebook"),
+        choices=READ,
         help="the input format (default: from the extension; .ipynb is a notebook)",
     )
     check.add_argument(
@@ -212,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='what a name the document leaves open means, e.g. "sigma(x)=1/(1+exp(-x))" (repeatable)',
     )
     _output_options(check)
+    check.set_defaults(handler=_showing(_check))
     properties = commands.add_parser(
         "properties",
         help="range, symmetry, monotonicity, slope, inverse (verified)",
@@ -219,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     properties.add_argument("function", metavar="NAME", help="sigmoid, tanh, softplus, …")
     _output_options(properties)
+    properties.set_defaults(handler=_showing(_properties))
     gradient = commands.add_parser(
         "gradient",
         help="where the derivative is small: the vanishing gradient",
@@ -229,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threshold", default="0.01", help="the smallest useful derivative (default: 0.01)"
     )
     _output_options(gradient)
+    gradient.set_defaults(handler=_showing(_gradient))
     plot = commands.add_parser(
         "plot",
         help="draw a function and its derivative (needs matplotlib: derive-steps[plot])",
@@ -239,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
     plot.add_argument("-o", "--output", metavar="FILE", required=True, help="a .png or .svg file")
     plot.add_argument("--threshold", default="0.01", help="shade where the derivative is below this")
+    plot.set_defaults(handler=_plot)
     export = commands.add_parser(
         "export",
         help="write every built-in derivation in every format",
@@ -247,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "folder", nargs="?", default="output", help="target folder, created when missing (default: output)"
     )
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -257,16 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             raise DeriveError("choose a command, e.g. 'derive sigmoid' or 'derive list'")
-        if args.command == "list":
-            return _list()
-        if args.command == "export":
-            return _export(Path(args.folder))
-        if args.command == "plot":
-            from .plot import plot
-
-            print(plot(_catalog_name(args.function), args.output, args.threshold))
-            return EXIT_OK
-        return _show(args)
+        return args.handler(args)  # type: ignore[no-any-return]
     except ParseError as exc:
         return _fail(str(exc), exc.caret())
     except DeriveError as exc:
@@ -293,57 +292,75 @@ def _named(item: str) -> tuple[str, str | None]:
     return name.strip(), value if equals else None
 
 
-def _list() -> int:
+def _list(args: argparse.Namespace) -> int:
     width = max(map(len, BUILTINS))
     for name, (_, summary) in BUILTINS.items():
         print(f"{name:<{width}}  {summary}")
     return EXIT_OK
 
 
-def _show(args: argparse.Namespace) -> int:
-    from .render import format_for
+def _showing(compute: Callable[[argparse.Namespace], Derivation]) -> Callable[[argparse.Namespace], int]:
+    """The handler of a command that shows a derivation: the output is checked before the work."""
 
-    fmt = args.format or (format_for(args.output) if args.output else "text")
-    if args.standalone and fmt != "latex":
-        raise DeriveError("--standalone only applies to LaTeX output")
-    if args.output and not Path(args.output).parent.is_dir():
-        raise DeriveError(f"cannot write {args.output}: no such folder")
+    def handler(args: argparse.Namespace) -> int:
+        fmt = args.format or (format_for(args.output) if args.output else "pretty")
+        if args.standalone and fmt != "latex":
+            raise DeriveError("--standalone only applies to LaTeX output")
+        derivation = compute(args)
+        _emit(derivation, fmt, args.output, args.standalone, args.log_notation)
+        return exit_code(derivation, strict=args.strict)
 
-    if args.command == "diff":
-        from .differentiate import differentiate
+    return handler
 
-        names = dict(_named(item) for item in args.in_terms_of)
-        derivation = differentiate(args.expression, args.var, args.order, in_terms_of=names)
-        if (
-            names
-            and not derivation.result.rule.startswith("in terms of")
-            and not any(s.rule.startswith("in terms of") for s in derivation.steps)
-        ):
-            print(
-                f"derive: note: no form of the derivative through {', '.join(names)} alone was found",
-                file=sys.stderr,
-            )
-    elif args.command in ("properties", "gradient"):
-        from . import analysis
-        from .verify import verify
 
-        if args.command == "properties":
-            derivation = verify(analysis.properties(_catalog_name(args.function)))
-        else:
-            derivation = verify(analysis.gradient(_catalog_name(args.function), args.threshold))
-    elif args.command == "check":
-        from .read.documents import check
+def _diff(args: argparse.Namespace) -> Derivation:
+    from .differentiate import differentiate
+    from .model import Kind
 
-        source = sys.stdin.read() if args.file == "-" else Path(args.file)
-        if isinstance(source, Path) and not source.is_file():
-            raise DeriveError(f"cannot read {args.file}: no such file")
-        derivation = check(source, args.source_format, args.define)
-    else:
-        from .library import get
+    names = dict(_named(item) for item in args.in_terms_of)
+    derivation = differentiate(args.expression, args.var, args.order, in_terms_of=names)
+    if names and all(s.kind is not Kind.IN_TERMS_OF for s in (*derivation.steps, derivation.result)):
+        print(
+            f"derive: note: no form of the derivative through {', '.join(names)} alone was found",
+            file=sys.stderr,
+        )
+    return derivation
 
-        derivation = get(args.command)
-    _emit(derivation, fmt, args.output, args.standalone, args.log_notation)
-    return exit_code(derivation, strict=args.strict)
+
+def _properties(args: argparse.Namespace) -> Derivation:
+    from .analysis import properties
+    from .verify import verify
+
+    return verify(properties(_catalog_name(args.function)))
+
+
+def _gradient(args: argparse.Namespace) -> Derivation:
+    from .analysis import gradient
+    from .verify import verify
+
+    return verify(gradient(_catalog_name(args.function), args.threshold))
+
+
+def _check(args: argparse.Namespace) -> Derivation:
+    from .read.documents import check
+
+    source = sys.stdin.read() if args.file == "-" else Path(args.file)
+    if isinstance(source, Path) and not source.is_file():
+        raise DeriveError(f"cannot read {args.file}: no such file")
+    return check(source, args.source_format, args.define)
+
+
+def _builtin(args: argparse.Namespace) -> Derivation:
+    from .library import get
+
+    return get(args.command)
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from .plot import plot
+
+    print(plot(_catalog_name(args.function), args.output, args.threshold))
+    return EXIT_OK
 
 
 def exit_code(derivation: Derivation, *, strict: bool = False) -> int:
@@ -380,28 +397,26 @@ def terminal_console(file: TextIO | None = None, *, force_terminal: bool | None 
     )
 
 
-def _emit(
-    derivation: object, fmt: str, output: str | None, standalone: bool, log_notation: str = "ln"
-) -> None:
+def _emit(derivation: Derivation, fmt: str, output: str | None, standalone: bool, log_notation: str) -> None:
     from .files import write_output
-    from .render import render
+    from .formats import render
 
     if output:
-        text = render(derivation, fmt, standalone=standalone, log_notation=log_notation)  # type: ignore[arg-type]
-        write_output(output, text)
-    elif fmt == "text" and sys.stdout.isatty():
-        from .render.text import renderable
+        write_output(output, render(derivation, fmt, standalone=standalone, log_notation=log_notation))
+    elif fmt == "pretty" and sys.stdout.isatty():
+        from .formats.pretty import renderable
 
-        terminal_console().print(renderable(derivation))  # type: ignore[arg-type]
+        terminal_console().print(renderable(derivation))
     else:
-        sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))  # type: ignore[arg-type]
+        sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))
 
 
-def _export(folder: Path) -> int:
+def _export(args: argparse.Namespace) -> int:
     from .files import write_output
+    from .formats import REGISTRY, render
     from .library import get
-    from .render import EXTENSIONS, render
 
+    folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
         raise DeriveError(f"cannot write to {folder}: it is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
@@ -409,8 +424,9 @@ def _export(folder: Path) -> int:
     for name in BUILTINS:
         derivation = get(name)
         status = max(status, exit_code(derivation))
-        for suffix, fmt in EXTENSIONS.items():
-            if suffix != ".markdown":
-                write_output(folder / f"{name}{suffix}", render(derivation, fmt, standalone=fmt == "latex"))
-                print(os.path.join(str(folder), f"{name}{suffix}"))
+        for fmt in REGISTRY.values():
+            if fmt.exported:
+                path = folder / f"{name}{fmt.suffixes[0]}"
+                write_output(path, render(derivation, fmt.name, standalone=fmt.name == "latex"))
+                print(os.path.join(str(folder), path.name))
     return status

@@ -18,11 +18,11 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
-from .model import Definition, Derivation, Step
+from .model import Definition, Derivation, Kind, Step
 from .oneline import derivative_title, one_line
 from .parse import parse, read
 from .printing import is_unevaluated, sstr
-from .rules import UndefinedFunctionRule, VariableRule, rule_for
+from .rules import Rule, UndefinedFunctionRule, VariableRule, rule_for
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
 
@@ -98,10 +98,11 @@ def _open_derivatives(expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr]) -> list[
 
 def _rewrite_all(
     current: sp.Expr, x: sp.Symbol, names: _Names, final: set[sp.Expr], values: dict[sp.Symbol, sp.Expr]
-) -> tuple[sp.Expr, list[str], list[str]]:
-    """One step: every open derivative replaced by its rule's rewrite; the rules' labels, and the
-    sentences of rules that hold only part of the way (no derivative at a jump)."""
+) -> tuple[sp.Expr, list[Rule], list[str], list[str]]:
+    """One step: every open derivative replaced by its rule's rewrite; the rules applied, their
+    labels, and the sentences of rules that hold only part of the way (no derivative at a jump)."""
     replacements: dict[sp.Expr, sp.Expr] = {}
+    applied: list[Rule] = []
     labels: list[str] = []
     whys: list[str] = []
     for node in _open_derivatives(current, x, final):
@@ -115,12 +116,13 @@ def _rewrite_all(
             final.update({node, rewritten})
         replacements[node] = rewritten
         values.update(names.values())
+        applied.append(rule)
         for label in (rule.label, VariableRule(x, x).label if took_variable else None):
             if label is not None and label not in labels:
                 labels.append(label)
         if rule.why and rule.why not in whys:
             whys.append(rule.why)
-    return current.xreplace(replacements), labels, whys
+    return current.xreplace(replacements), applied, labels, whys
 
 
 def _variable_rule(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
@@ -361,16 +363,18 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
         if k > 1:
             steps.append(Step(lhs, rhs, f"order {k}: differentiate the order {k - 1} result"))
         while _open_derivatives(rhs, x, final):
-            rewritten, labels, whys = _rewrite_all(rhs, x, names, final, values)
+            rewritten, applied, labels, whys = _rewrite_all(rhs, x, names, final, values)
             if rewritten != rhs:
                 rhs = rewritten
                 rule_steps.append(len(steps))
-                steps.append(Step(lhs, rhs, "; ".join(labels), "; ".join(whys)))
+                steps.append(
+                    Step(lhs, rhs, "; ".join(labels), "; ".join(whys), kind=Kind.RULES, rules=tuple(applied))
+                )
         if names.definitions and rhs.free_symbols & set(values):
             rhs = _substitute_back(rhs, names)
-            steps.append(Step(lhs, rhs, "substitute the inner functions back"))
+            steps.append(Step(lhs, rhs, "substitute the inner functions back", kind=Kind.TIDY))
         for tidier, label in _cleanup(rhs):
-            steps.append(Step(lhs, tidier, label))
+            steps.append(Step(lhs, tidier, label, kind=Kind.TIDY))
             rhs = tidier
         current = rhs
     if not steps or steps[-1].lhs != lhs:
@@ -462,7 +466,7 @@ def through_names(
     if form is None:
         return derivation
     listed = ", ".join(one_line(n) for n in sorted(names, key=str))
-    step = Step(result.lhs, form.expr, f"in terms of {listed}: {form.how}")
+    step = Step(result.lhs, form.expr, f"in terms of {listed}: {form.how}", kind=Kind.IN_TERMS_OF)
     return replace(
         derivation,
         definitions=(

@@ -7,10 +7,8 @@ dataclasses: verification returns a new derivation with verdicts filled in.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -56,6 +54,31 @@ _LABELS = {
     Status.UNCHECKED: "not read",
 }
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+
+
+_RELATION_SIGNS = {"!=": "≠", ">=": "≥", "<=": "≤", "==": "="}
+
+
+def condition_text(condition: sp.Basic) -> str:
+    """A condition in plain notation for one line: ``x > 0``, ``x ≠ 0``, ``x < 0 or x > 1``."""
+    if isinstance(condition, (sp.And, sp.Or)):
+        joiner = " and " if isinstance(condition, sp.And) else " or "
+        return joiner.join(condition_text(c) for c in sorted(condition.args, key=sp.default_sort_key))
+    if isinstance(condition, sp.core.relational.Relational):
+        sign = _RELATION_SIGNS.get(condition.rel_op, condition.rel_op)
+        return f"{sp.sstr(condition.lhs)} {sign} {sp.sstr(condition.rhs)}"
+    return sp.sstr(condition)
+
+
+class Kind(str, Enum):
+    """What justifies a step, as a fact code reads (never the rule's label)."""
+
+    STATED = "stated"  # claimed with a named rule: curated, or written by an author
+    RULES = "rules"  # differentiation rules applied by the engine (``Step.rules`` holds them)
+    TIDY = "tidy"  # an algebraic tidy-up of the line above
+    IN_TERMS_OF = "in terms of"  # the result written through the names the user gave
+    THRESHOLD = "threshold"  # the derivative equals a threshold at the point in ``lhs``
+    UNREADABLE = "unreadable"  # an imported claim that could not be read (``source``, ``unreadable``)
 
 
 @dataclass(frozen=True)
@@ -109,42 +132,7 @@ class Verdict:
 
     def condition_text(self) -> str:
         """``where`` in plain notation: ``x > 0``, ``x ≠ 0``."""
-        from .printing import condition_text
-
         return condition_text(self.where) if self.where is not None else ""
-
-    def to_dict(self) -> dict[str, Any]:
-        from .printing import sstr
-
-        data: dict[str, Any] = {"method": self.method}
-        if self.point:
-            data["point"] = dict(self.point)
-        if self.lhs_value or self.rhs_value:
-            data["lhs_value"] = self.lhs_value
-            data["rhs_value"] = self.rhs_value
-        if self.where is not None:
-            data["where"] = sstr(self.where)
-        return data
-
-    @classmethod
-    def from_dict(cls, status: str, data: dict[str, Any]) -> Verdict:
-        """The verdict a derive/1 file states. ``derive check`` never trusts it: it recomputes."""
-        from .parse import parse
-
-        if status not in STATUSES:
-            raise DeriveError(f"unknown verdict {status!r}; expected one of {', '.join(STATUSES)}")
-        point = data.get("point") or {}
-        if not isinstance(point, dict):
-            raise DeriveError("verification.point: expected an object")
-        where = data.get("where")
-        return cls(
-            Status(status),
-            str(data.get("method", "")),
-            tuple((str(k), str(v)) for k, v in point.items()),
-            str(data.get("lhs_value", "")),
-            str(data.get("rhs_value", "")),
-            parse(where, "sympy") if isinstance(where, str) else None,
-        )
 
 
 UNCHECKED = Verdict()
@@ -160,10 +148,20 @@ class Step:
     why: str = ""
     verdict: Verdict = UNCHECKED
     line: int | None = None  # where an imported step stood in its source file
-    unreadable: str = ""  # why an imported claim could not be read (its sides then hold the raw text)
+    unreadable: str = ""  # why an imported claim could not be read
     condition: sp.Basic | None = None  # the claim is made only where this holds (x > 0, i ≠ j)
     source: str = ""  # an imported claim's text, as its author wrote it
     written: tuple[sp.Basic, sp.Basic] | None = None  # its sides read without evaluating anything
+    kind: Kind = Kind.STATED
+    # for Kind.RULES, the rule objects the engine applied; not part of what the step claims
+    rules: tuple[object, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def unread(cls, source: str, reason: str, *, line: int | None = None, rule: str = "") -> Step:
+        """A claim that could not be read: its text and why. It has no sides (both are NaN, which
+        equals nothing a claim could state) and its verdict is "not read"."""
+        verdict = Verdict(Status.UNCHECKED, f"could not be read: {reason}")
+        return cls(sp.nan, sp.nan, rule, "", verdict, line, reason, source=source, kind=Kind.UNREADABLE)
 
     @property
     def shown(self) -> tuple[sp.Basic, sp.Basic]:
@@ -220,7 +218,7 @@ class Derivation:
 
     def first_failure(self) -> Step | None:
         """The first step whose verdict is ``failed``, if any."""
-        return next((s for s in (*self.steps, self.result) if s.verdict.status == "failed"), None)
+        return next((s for s in (*self.steps, self.result) if s.verdict.status == Status.FAILED), None)
 
     def with_verdicts(self, steps: list[Verdict], result: Verdict) -> Derivation:
         """A copy whose steps carry the verdicts ``steps`` (in order) and whose result ``result``."""
@@ -232,180 +230,15 @@ class Derivation:
             result=replace(self.result, verdict=result),
         )
 
-    # -- JSON ----------------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        """The ``derive/1`` JSON structure as Python data."""
-        from .printing import latex, sstr
-
-        def step(s: Step) -> dict[str, Any]:
-            data = {
-                "lhs": sstr(s.lhs),
-                "rhs": sstr(s.rhs),
-                "rule": s.rule,
-                "why": s.why,
-                "latex": latex(s.equation),
-                "verdict": s.verdict.status,
-                "verification": s.verdict.to_dict(),
-            }
-            if s.line is not None:
-                data["line"] = s.line
-            if s.unreadable:
-                data["unreadable"] = s.unreadable
-            if s.condition is not None:
-                data["condition"] = sstr(s.condition)
-            if s.source:
-                data["source"] = s.source
-            if s.written is not None:
-                data["written"] = {"lhs": sstr(s.written[0]), "rhs": sstr(s.written[1])}
-            return data
-
-        extra: dict[str, Any] = {}
-        if self.input:
-            extra["input"] = self.input
-        if self.reading is not None:
-            extra["reading"] = sstr(self.reading)
-        if self.note:
-            extra["note"] = self.note
-        if self.subject is not None:
-            extra["subject"] = sstr(self.subject)
-        data: dict[str, Any] = {
-            "schema": SCHEMA,
-            "title": self.title,
-            **extra,
-            "variable": sstr(self.variable),
-            "definitions": [
-                {"lhs": sstr(d.lhs), "rhs": sstr(d.rhs), "why": d.why, "latex": latex(d.equation)}
-                for d in self.definitions
-            ],
-            "steps": [step(s) for s in self.steps],
-            "result": step(self.result),
-        }
-        if self.result_is_added:
-            data["result_is_added"] = True
-        return data
-
-    def to_json(self) -> str:
-        """Serialise to ``derive/1`` JSON text (see the README for the schema)."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> Derivation:
-        """Read ``derive/1`` JSON text; expressions go through the safe parser, never ``eval``.
-
-        Raises :class:`DeriveError` naming the field that is missing or malformed.
-        """
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DeriveError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-        return cls.from_dict(data)
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Derivation:
-        """Build a derivation from ``derive/1`` data (as :meth:`to_dict` writes it)."""
-        from .parse import parse
-
-        if not isinstance(data, dict):
-            raise DeriveError("a derive/1 document must be a JSON object")
-        if data.get("schema") != SCHEMA:
-            raise DeriveError(f"unsupported schema {data.get('schema')!r}; expected {SCHEMA!r}")
-
-        def expression(where: str, value: Any) -> sp.Expr:
-            if not isinstance(value, str):
-                raise DeriveError(f"{where}: expected an expression string")
-            try:
-                return parse(value, "sympy")
-            except DeriveError as exc:
-                raise DeriveError(f"{where}: {exc}") from None
-
-        def entry(where: str, item: Any) -> dict[str, Any]:
-            if not isinstance(item, dict) or "lhs" not in item or "rhs" not in item:
-                raise DeriveError(f"{where}: expected an object with 'lhs' and 'rhs'")
-            return item
-
-        def step(where: str, item: Any) -> Step:
-            item = entry(where, item)
-            verification = item.get("verification") or {}
-            if not isinstance(verification, dict):
-                raise DeriveError(f"{where}.verification: expected an object")
-            line = item.get("line")
-            line = line if isinstance(line, int) and not isinstance(line, bool) else None
-            if item.get("unreadable"):
-                # whatever verdict the file states, a claim that was not read was not checked
-                raw = sp.Symbol(str(item["lhs"]))
-                reason = str(item["unreadable"])
-                verdict = Verdict(Status.UNCHECKED, f"could not be read: {reason}")
-                source = str(item.get("source", item["lhs"]))
-                return Step(raw, raw, str(item.get("rule", "")), "", verdict, line, reason, source=source)
-            condition = item.get("condition")
-            written = item.get("written")
-            if written is not None:
-                written = entry(f"{where}.written", written)
-                written = (
-                    expression(f"{where}.written.lhs", written["lhs"]),
-                    expression(f"{where}.written.rhs", written["rhs"]),
-                )
-            return Step(
-                expression(f"{where}.lhs", item["lhs"]),
-                expression(f"{where}.rhs", item["rhs"]),
-                str(item.get("rule", "")),
-                str(item.get("why", "")),
-                Verdict.from_dict(str(item.get("verdict", "unchecked")), verification),
-                line,
-                condition=None if condition is None else expression(f"{where}.condition", condition),
-                source=str(item.get("source", "")),
-                written=written,
-            )
-
-        def items(key: str) -> list[Any]:
-            value = data.get(key, [])
-            if not isinstance(value, list):
-                raise DeriveError(f"{key}: expected a list")
-            return value
-
-        variable = expression("variable", data.get("variable", "x"))
-        if not isinstance(variable, sp.Symbol):
-            raise DeriveError("variable: expected a single name")
-        definitions = []
-        for index, item in enumerate(items("definitions")):
-            where = f"definitions[{index}]"
-            item = entry(where, item)
-            definitions.append(
-                Definition(
-                    expression(f"{where}.lhs", item["lhs"]),
-                    expression(f"{where}.rhs", item["rhs"]),
-                    str(item.get("why", "")),
-                )
-            )
-        steps = tuple(step(f"steps[{i}]", item) for i, item in enumerate(items("steps")))
-        if "result" in data:
-            result = step("result", data["result"])
-        elif steps:
-            result = replace(steps[-1], rule="result", why="")
-        else:
-            raise DeriveError("a derivation needs at least one step or a result")
-        reading = data.get("reading")
-        subject = data.get("subject")
-        return cls(
-            str(data.get("title", "")),
-            variable,
-            tuple(definitions),
-            steps,
-            result,
-            data.get("result_is_added") is True and "result" in data,
-            str(data.get("input", "")),
-            None if reading is None else expression("reading", reading),
-            str(data.get("note", "")),
-            None if subject is None else expression("subject", subject),
-        )
-
-    # -- notebooks -----------------------------------------------------------------------------
+    # -- notebooks ---------------------------------------------------------------------------
+    # Jupyter looks for these methods on the class itself; they ask the format registry, which
+    # the model does not import until a notebook displays a derivation.
     def _repr_latex_(self) -> str:
-        from .render.latex import render_align
+        from .formats.latex import notebook
 
-        return f"$${render_align(self, environment='aligned', comments=False)}$$"
+        return notebook(self)
 
     def _repr_markdown_(self) -> str:
-        from .render.markdown import render_markdown
+        from .formats.markdown import write
 
-        return render_markdown(self)
+        return write(self)

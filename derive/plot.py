@@ -15,6 +15,7 @@ import sympy as sp
 from .analysis import _function, gradient
 from .errors import DeriveError
 from .files import write_output
+from .model import Kind
 
 FORMATS = (".png", ".svg")
 X_RANGE = (-10.0, 10.0)
@@ -39,7 +40,7 @@ def plot(name: str, path: str | Path, threshold: str | float | None = None) -> P
 
     _, x, expr = _function(name)
     report = gradient(name, threshold)
-    ends = sorted(float(s.lhs.point[0]) for s in report.steps if s.rule.startswith("derivative = threshold"))
+    ends = sorted(float(s.lhs.point[0]) for s in report.steps if s.kind is Kind.THRESHOLD)
     epsilon = report.steps[0].rhs if ends else None
     value = sp.lambdify(x, expr, "math")
     slope = sp.lambdify(x, sp.diff(expr, x), "math")

@@ -27,6 +27,7 @@ from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
 from .errors import DeriveError
+from .formats import LOG_NOTATIONS
 
 
 def is_unevaluated(expr: sp.Basic) -> bool:
@@ -215,8 +216,7 @@ def _distributes_when_reread(expr: sp.Mul) -> bool:
     return any(a.is_Number for a in expr.args) and any(isinstance(a, sp.Add) for a in expr.args)
 
 
-LogNotation = Literal["ln", "log"]
-LOG_NOTATIONS: tuple[LogNotation, ...] = ("ln", "log")
+LogNotation = Literal["ln", "log"]  # one of formats.LOG_NOTATIONS
 
 
 def latex(expr: sp.Basic, *, log_notation: LogNotation = "ln") -> str:

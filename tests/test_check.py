@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 
 from derive.differentiate import differentiate
 from derive.errors import DeriveError
+from derive.formats import render
+from derive.formats.json import read as read_json
+from derive.formats.json import write as write_json
 from derive.model import Derivation
 from derive.read.documents import check, load
 from derive.read.latex_math import parse_latex
-from derive.render import render
 
 from .conftest import ROOT
 from .expressions import EXPRESSIONS
@@ -417,7 +419,7 @@ def test_implicit_differentiation_puts_the_relation_into_the_condition() -> None
 
 
 def test_the_summary_counts_the_authors_claims_only() -> None:
-    from derive.render.marks import summary
+    from derive.formats.marks import summary
 
     checked = check("$$ \\frac{d}{dx} x^2 = 2x $$\n\n$$ \\frac{d}{dx} x^3 = \\foo $$", "markdown")
     assert summary(checked).startswith("1 of 2 claims read: 1 verified symbolically, 1 not read")
@@ -544,7 +546,7 @@ def test_a_chain_goes_on_from_a_left_side_that_was_read() -> None:
 def test_the_added_result_survives_json() -> None:
     checked = check("$$ \\frac{d}{dx} x^2 = 2x $$", "markdown")
     assert checked.result_is_added
-    assert Derivation.from_json(checked.to_json()).result_is_added
+    assert read_json(write_json(checked)).result_is_added
 
 
 def test_a_name_defined_again_for_a_new_example_is_a_new_name_from_there_on() -> None:
@@ -575,7 +577,7 @@ def test_each_claim_is_shown_as_its_author_wrote_it() -> None:
     assert r"\cdot \left(- e^{- x}\right)" in latex(first.equation)  # the author's grouping, kept
     assert first.rhs == sp.exp(-x) / (1 + sp.exp(-x)) ** 2  # what was checked is the evaluated form
     assert checked.steps[1].source == r"= \frac{e^{-x}}{(1+e^{-x})^2}"
-    assert Derivation.from_json(checked.to_json()).steps[0].written == first.written
+    assert read_json(write_json(checked)).steps[0].written == first.written
     # once: the result derive adds repeats the last claim, and no view shows it a second time
     for fmt in ("text", "markdown", "latex"):
         shown = render(checked, fmt)

@@ -20,8 +20,8 @@ import pytest
 from derive import files
 from derive.cli import terminal_console
 from derive.errors import DeriveError
+from derive.formats.pretty import render_text, renderable
 from derive.model import Derivation
-from derive.render.text import render_text, renderable
 
 from .conftest import ROOT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from derive.formats.pretty import render_text
 from derive.model import Derivation
-from derive.render.text import render_text
 
 from .conftest import ROOT, run_derive
 

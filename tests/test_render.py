@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from derive.formats import render
+from derive.formats.latex import escape, render_latex
+from derive.formats.markdown import render_markdown
+from derive.formats.pretty import render_text
 from derive.library import BUILTINS, get
 from derive.model import Derivation
-from derive.render import render
-from derive.render.latex import escape, render_latex
-from derive.render.markdown import render_markdown
-from derive.render.text import render_text
 
 HERE = Path(__file__).resolve().parent
 

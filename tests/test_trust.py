@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import derive
+from derive.formats.json import write as write_json
 from derive.model import Derivation, Status, Verdict
 
 from .conftest import TRUST_TALLY, run_derive
@@ -260,7 +261,7 @@ def _honest() -> str:
     """A derive/1 file as derive writes it: x^2 sin(x), every step verified."""
     derivation = derive.differentiate("x^2 sin(x^2)")
     assert derivation.ok
-    return derivation.to_json()
+    return write_json(derivation)
 
 
 def _forge(change: Any) -> Derivation:

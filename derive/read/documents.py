@@ -16,7 +16,6 @@ remembers its line.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -26,21 +25,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
+from .. import formats
 from ..errors import DeriveError, ParseError
-from ..model import Definition, Derivation, Status, Step, Verdict
+from ..model import Definition, Derivation, Step
 from ..parse import parse
 from . import segments as seg
 from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normalise, parse_latex
 
-FORMATS = ("latex", "markdown", "text", "json", "notebook")
-_EXTENSIONS = {
-    ".tex": "latex",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".json": "json",
-    ".ipynb": "notebook",
-}
 _DEFINING = re.compile(
     r"\b(let|where|define|defining|with|set|setting|denote|so|and|given|here|put|definition"
     r"|defined as|defined by|assuming|assume|since|if|for|consider|take|suppose|now)\s*[:,]?\s*$",
@@ -120,24 +111,24 @@ def load(
 ) -> Derivation:
     """Read a derivation from a file path or from text, without checking it.
 
-    ``format`` is ``latex``, ``markdown``, ``text`` or ``json``; by default it follows the
-    file's extension, or for text, its content. ``definitions`` add to the document's own
-    (``"sigma(x)=1/(1+exp(-x))"``, or :class:`Definition` objects); the document's win.
-    Raises :class:`DeriveError` (with line and column) when the document cannot be read.
+    ``format`` is a format derive reads (``latex``, ``markdown``, ``text``, ``json``,
+    ``notebook``); by default it follows the file's extension, or for text, its content.
+    ``definitions`` add to the document's own (``"sigma(x)=1/(1+exp(-x))"``, or
+    :class:`Definition` objects); the document's win. Raises :class:`DeriveError` (with line
+    and column) when the document cannot be read.
     """
     text, fmt, name = _source(source, format)
     given = [d if isinstance(d, Definition) else parse_definition(d) for d in definitions]
-    if fmt == "json":
-        derivation = Derivation.from_json(text)
-        known = {d.lhs for d in derivation.definitions}
-        extra = tuple(d for d in given if d.lhs not in known)
-        return replace(derivation, definitions=derivation.definitions + extra)
-    if fmt == "notebook":
-        text, fmt = notebook_markdown(text), "markdown"
+    return formats.get(fmt).reader()(text, given, name=name)
+
+
+def read_document(text: str, fmt: str, definitions: Sequence[Definition] = (), name: str = "") -> Derivation:
+    """The claims of a LaTeX, Markdown or plain-text document (``fmt``), not yet verified;
+    ``name`` is its title when the text gives none."""
     document = _text_claims(text) if fmt == "text" else _tex_claims(text, markdown=fmt == "markdown")
     if not document.claims:
-        raise DeriveError(f"no equations found in {name}")
-    return _assemble(document, fmt, document.title or name, given)
+        raise DeriveError(f"no equations found in {name or 'the input'}")
+    return _assemble(document, fmt, document.title or name or "the input", list(definitions))
 
 
 def check(
@@ -166,41 +157,9 @@ def parse_definition(text: str) -> Definition:
     return Definition(sp.Function(name)(*symbols), rhs)
 
 
-def notebook_markdown(text: str) -> str:
-    """The Markdown cells of a Jupyter notebook, each line at the line where it stands in the
-    ``.ipynb`` file (so reported lines point into the file), everything else blank."""
-    try:
-        notebook = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DeriveError(f"not a notebook: {exc.msg} at line {exc.lineno}") from None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
-        raise DeriveError("not a notebook: no list of cells")
-    physical = text.split("\n")
-    lines = [""] * len(physical)
-    cursor = 0
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
-            continue
-        source = cell.get("source", [])
-        parts = source.splitlines(keepends=True) if isinstance(source, str) else source
-        for part in parts:
-            if not isinstance(part, str):
-                continue
-            encoded = json.dumps(part, ensure_ascii=False)
-            found = next((n for n in range(cursor, len(physical)) if encoded in physical[n]), None)
-            if found is None:  # a notebook written on one line: keep the order, lose the lines
-                lines.append(part.rstrip("\n"))
-                continue
-            lines[found] = part.rstrip("\n")
-            cursor = found + 1
-        lines.append("")  # a cell ends a paragraph
-    return "\n".join(lines)
-
-
 def _source(source: str | Path, format: str | None) -> tuple[str, str, str]:
-    if format is not None and format not in FORMATS:
-        raise DeriveError(f"unknown input format {format!r}; choose one of {', '.join(FORMATS)}")
+    if format is not None and format not in formats.READ:
+        raise DeriveError(f"unknown input format {format!r}; choose one of {', '.join(formats.READ)}")
     path = (
         Path(source)
         if isinstance(source, Path)
@@ -212,9 +171,10 @@ def _source(source: str | Path, format: str | None) -> tuple[str, str, str]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise DeriveError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-        fmt = format or _EXTENSIONS.get(path.suffix.lower())
+        implied = formats.for_path(path)
+        fmt = format or (implied.name if implied is not None and implied.reads else None)
         if fmt is None:
-            raise DeriveError(f"cannot tell the format of {path}; use --from latex|markdown|text|json")
+            raise DeriveError(f"cannot tell the format of {path}; use --from {'|'.join(formats.READ)}")
         return text, fmt, path.name
     text = str(source)
     return text, format or _guess(text), "the input"
@@ -646,9 +606,7 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         variable,
         tuple(definitions),
         tuple(steps),
-        Step(
-            last.lhs, last.rhs, "result", line=last.line, unreadable=last.unreadable, condition=last.condition
-        ),
+        replace(last, rule="result"),
         result_is_added=True,
     )
 
@@ -833,17 +791,7 @@ def _read_condition(text: str) -> sp.Basic | None:
 
 
 def _unreadable(claim: _Claim, source: str, reason: str) -> Step:
-    text = sp.Symbol(source)
-    return Step(
-        text,
-        text,
-        claim.rule,
-        "",
-        Verdict(Status.UNCHECKED, f"could not be read: {reason}"),
-        line=claim.line,
-        unreadable=reason,
-        source=source,
-    )
+    return Step.unread(source, reason, line=claim.line, rule=claim.rule)
 
 
 def _variable(steps: list[Step], definitions: list[Definition], guess: sp.Symbol) -> sp.Symbol:

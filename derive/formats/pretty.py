@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Derivation, Status, Step
+from ..model import Definition, Derivation, Status, Step
 from ..oneline import one_line
 from ..printing import pretty_relation
 from .marks import continues, mark, summary
@@ -103,3 +104,16 @@ def width(derivation: Derivation) -> int:
     rule = max(len(step.rule) for step in steps)
     check = max(len(_verdict(step).plain.split("\n")[-1]) for step in steps)
     return max(80, widest + min(rule, 50) + min(check, 110) + 14)
+
+
+def write(derivation: Derivation, *, standalone: bool = False, log_notation: str = "ln") -> str:
+    """The registry's writer: :func:`render_text` (the terminal's notation: ``log_notation`` is
+    for LaTeX and Markdown)."""
+    return render_text(derivation)
+
+
+def read(text: str, definitions: Sequence[Definition] = (), name: str = "") -> Derivation:
+    """Plain-text claims, one per line in calculator syntax, not yet verified."""
+    from ..read.documents import read_document
+
+    return read_document(text, "text", definitions, name)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy as sp
 
-from ..model import Derivation
+from ..model import Definition, Derivation, Status
 from ..oneline import split_title
 from ..printing import LogNotation, latex
 from .marks import mark, summary
@@ -48,6 +50,8 @@ def render_markdown(derivation: Derivation, *, log_notation: LogNotation = "ln")
             out += ["```latex", step.source, "```", ""]
             continue
         out += [f"**{heading}** — {mark(step.verdict)}", ""]
+        if step.verdict.status == Status.FAILED:  # the counterexample, which the mark leaves out
+            out += [f"*{escape(step.verdict.describe())}*", ""]
         if step.why:
             out += [escape(step.why), ""]
         out += [f"$$ {tex(step.equation)} $$", ""]
@@ -64,3 +68,15 @@ def render_markdown(derivation: Derivation, *, log_notation: LogNotation = "ln")
             "",
         ]
     return "\n".join(out)
+
+
+def write(derivation: Derivation, *, standalone: bool = False, log_notation: LogNotation = "ln") -> str:
+    """The registry's writer: :func:`render_markdown` (Markdown is always a whole document)."""
+    return render_markdown(derivation, log_notation=log_notation)
+
+
+def read(text: str, definitions: Sequence[Definition] = (), name: str = "") -> Derivation:
+    """The claims of a Markdown document (``$…$``, ``$$…$$``, ``\\(…\\)``), not yet verified."""
+    from ..read.documents import read_document
+
+    return read_document(text, "markdown", definitions, name)

@@ -7,10 +7,11 @@ and the PDF are not cluttered); a standalone document also lists the verdicts in
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import sympy as sp
 
-from ..model import Derivation, Step
+from ..model import Definition, Derivation, Status, Step
 from ..oneline import split_title
 from ..printing import LogNotation, latex
 from .marks import continues, shown_steps, summary
@@ -72,6 +73,16 @@ _GREEK = frozenset(
 )
 
 
+# the verdict marks in math mode (amssymb's \checkmark; MathJax and KaTeX know it too)
+_VERDICT_MARKS = {
+    Status.SYMBOLIC: r"\checkmark",
+    Status.NUMERIC: r"\approx",
+    Status.FAILED: r"\boldsymbol{\times}",
+    Status.UNDECIDED: "?",
+    Status.UNCHECKED: "?",
+}
+
+
 def escape(text: str) -> str:
     """``text`` safe inside ``\\text{…}`` or a paragraph: LaTeX's special characters escaped."""
     return "".join(_special(char) for char in text)
@@ -82,9 +93,11 @@ def render_align(
     *,
     environment: str = "align*",
     comments: bool = True,
+    verdicts: bool = False,
     log_notation: LogNotation = "ln",
 ) -> str:
-    """The definitions, steps and result as one ``align*`` (or ``aligned``) block."""
+    """The definitions, steps and result as one ``align*`` (or ``aligned``) block; each step's
+    verdict as a LaTeX comment (``comments``) or shown in its row (``verdicts``)."""
 
     def tex(expr: sp.Basic) -> str:
         return latex(expr, log_notation=log_notation)
@@ -96,20 +109,29 @@ def render_align(
     previous: Step | None = None
     for step in shown_steps(derivation):
         comment = f" % {step.verdict.describe()}" if comments else ""
+        shown = rf" && {_VERDICT_MARKS[step.verdict.status]}\ \text{{{escape(step.verdict.describe())}}}"
+        shown = shown if verdicts else ""
         if step.unreadable:  # the author's text goes in the list of verdicts, where it can wrap
             where = f"line {step.line}" if step.line is not None else "this claim"
-            rows.append((rf"& \text{{({where} was not read)}}", comment.replace("\n", " ")))
+            rows.append((rf"& \text{{({where} was not read)}}{shown}", comment.replace("\n", " ")))
             previous = step
             continue
         shown_lhs, shown_rhs = step.shown
         lhs = "" if continues(previous, step) and step is not derivation.result else tex(shown_lhs)
-        rows.append((rf"{lhs} &= {tex(shown_rhs)} && \text{{{escape(step.rule)}}}", comment))
+        rows.append((rf"{lhs} &= {tex(shown_rhs)} && \text{{{escape(step.rule)}}}{shown}", comment))
         previous = step
     # The line break goes before the comment: after it, it would be commented out.
     body = "\n".join(
         row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
     )
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+
+
+def notebook(derivation: Derivation) -> str:
+    """For Jupyter's ``_repr_latex_``: every step with its rule and verdict (a wrong step's
+    counterexample included) and the summary, so a notebook converted to PDF shows them."""
+    block = render_align(derivation, environment="aligned", comments=False, verdicts=True)
+    return f"$${block}$$\n\n{escape(summary(derivation))}"
 
 
 def _name(step: Step) -> str:
@@ -169,3 +191,15 @@ def render_latex(
             "",
         ]
     )
+
+
+def write(derivation: Derivation, *, standalone: bool = False, log_notation: LogNotation = "ln") -> str:
+    """The registry's writer: :func:`render_latex`."""
+    return render_latex(derivation, standalone=standalone, log_notation=log_notation)
+
+
+def read(text: str, definitions: Sequence[Definition] = (), name: str = "") -> Derivation:
+    """The claims of a LaTeX document, not yet verified."""
+    from ..read.documents import read_document
+
+    return read_document(text, "latex", definitions, name)
