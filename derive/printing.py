@@ -223,10 +223,16 @@ def condition_text(condition: sp.Basic) -> str:
     return sp.sstr(condition)
 
 
-def pretty_relation(lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True) -> str:
-    """``lhs relation rhs`` as multi-line art; with ``lhs=None`` a continued line, ``= rhs``."""
+def relation_form(
+    lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True
+) -> tuple[prettyForm, int]:
+    """``lhs relation rhs`` as one picture (``= rhs`` when ``lhs`` is None), and the column
+    where the right side starts."""
     printer = _pretty_printer(unicode)
     form = prettyForm(*printer._print(rhs).left(f"{relation} "))
+    indent = len(relation) + 1
     if lhs is not None:
-        form = prettyForm(*stringPict.next(printer._print(lhs), " ", form))
-    return form.render(wrap_line=False)
+        left = printer._print(lhs)
+        indent += left.width() + 1
+        form = prettyForm(*stringPict.next(left, " ", form))
+    return form, indent
