@@ -1,0 +1,145 @@
+"""The linear text form: one claim per line, in the syntax ``derive diff`` and ``derive check``
+read, with the rule and the verdict as ``#`` comments.
+
+It is what people paste into a mail, a chat or a plain-text file, and ``derive check`` reads it
+back: every claim is read again and every verdict recomputed. The first line is the title as a
+comment; a definition is written ``u := 1 + e^(−x)``; a step that rewrites the line above starts
+with ``=``; the rule is the comment on the claim's own line (``derive check`` takes it as the
+step's rule), and the verdict is a comment line of its own under the rule, which the reader
+skips. A claim that could not be read when it was checked is kept as a comment with its reason.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..model import Derivation, Status, Step
+from ..oneline import _ARC, _OneLinePrinter
+from ..parse import ALIASES
+from ..printing import is_unevaluated
+from .marks import continues, mark, summary
+
+_RELATIONS = {"==": "="}  # SymPy's rel_op where the reader's differs (it reads != <= >= < > as they are)
+
+
+class LinearPrinter(_OneLinePrinter):
+    """One-line notation that ``derive``'s own text reader reads back to an equal expression.
+
+    It is the "Reading:" line's notation (``·``, ``²``, ``e^x``, ``ln``, ``|x|``) except where
+    the reader needs another: a derivative is ``d/dx(f)`` with its argument in parentheses
+    (``d/dx(d/dx(f))`` for the second), a square root is ``sqrt(…)``, an inverse hyperbolic
+    function without an ``arc`` name the reader knows keeps SymPy's (``acoth``), and a product or
+    sum kept as written is printed in the order it was written.
+    """
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        text = self._print(expr.expr)
+        for variable, count in reversed(expr.variable_count):
+            for _ in range(count):
+                text = f"d/d{self._print(variable)}({text})"
+        return text
+
+    def _print_Function(self, expr: sp.Function) -> str:
+        name = type(expr).__name__
+        if name in _ARC and f"arc{name[1:]}" not in ALIASES:
+            # arccoth is not a name the reader knows; acoth is
+            return f"{name}({self.stringify(expr.args, ', ')})"
+        return super()._print_Function(expr)
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        if not is_unevaluated(expr):
+            return super()._print_Mul(expr)
+        # a product kept as written (dσ/du·du/dx) is printed in the order it was written
+        parts = []
+        for index, factor in enumerate(expr.args):
+            text = self._print(factor)
+            bracket = isinstance(factor, sp.Add) or (index > 0 and factor.could_extract_minus_sign())
+            parts.append(f"({text})" if bracket else text)
+        return "·".join(parts)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if not is_unevaluated(expr):
+            return super()._print_Add(expr, order)
+        text = self._print(expr.args[0])
+        for term in expr.args[1:]:
+            if term.could_extract_minus_sign():
+                negated = self._print(-term)
+                text += f" - ({negated})" if isinstance(-term, sp.Add) else f" - {negated}"
+            else:
+                printed = self._print(term)
+                text += f" + ({printed})" if isinstance(term, sp.Add) else f" + {printed}"
+        return text
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        if expr.exp == sp.Rational(1, 2):
+            return f"sqrt({self._print(expr.base)})"  # the reader has no √
+        return super()._print_Pow(expr, rational)
+
+
+def linear(expr: sp.Basic) -> str:
+    """``expr`` on one line in the syntax ``derive`` reads: ``d/dx(σ(x)) = σ(x)·(1 − σ(x))``."""
+    return LinearPrinter().doprint(expr).replace("-", "−")
+
+
+def _condition(condition: sp.Basic) -> str:
+    """A claim's condition as the text reader reads it after a comma: ``x > 0, y < 1``."""
+    parts = condition.args if isinstance(condition, sp.And) else (condition,)
+    out = []
+    for part in sorted(parts, key=sp.default_sort_key):
+        if isinstance(part, sp.core.relational.Relational):
+            sign = _RELATIONS.get(part.rel_op, part.rel_op)
+            out.append(f"{linear(part.lhs)} {sign} {linear(part.rhs)}")
+        else:
+            out.append(linear(part))
+    return ", ".join(out)
+
+
+def _verdict(step: Step) -> str:
+    """The verdict comment: the mark, and for a failed claim where it fails and both values."""
+    verdict = step.verdict
+    text = mark(verdict)
+    if verdict.status == Status.FAILED and verdict.lhs_value:
+        at = ", ".join(f"{name} = {value}" for name, value in verdict.point)
+        text += f" at {at}:" if at else ":"
+        text += f" the left side is {verdict.lhs_value}, the right side {verdict.rhs_value}"
+        if verdict.where is not None:
+            text += f"; holds for {verdict.condition_text()}"
+    return text
+
+
+_COMMENT_COLUMN = 48  # rule comments line up here, unless the claim is longer
+
+
+def _claim(lhs: str, relation: str, rhs: str, rule: str) -> str:
+    text = f"{lhs} {relation} {rhs}" if lhs else f"{relation} {rhs}"
+    return f"{text.ljust(_COMMENT_COLUMN - 2)}  # {rule}" if rule else text  # the reader takes it as the rule
+
+
+def render_linear(derivation: Derivation) -> str:
+    """The derivation as linear text (see the module's docstring); ``derive check`` reads it."""
+    out = [f"# {derivation.title}"]
+    if derivation.reading is not None:
+        out.append(f"# Reading: {linear(derivation.reading)}")
+    out.append("")
+    for definition in derivation.definitions:
+        out.append(_claim(linear(definition.lhs), ":=", linear(definition.rhs), definition.why))
+    if derivation.definitions:
+        out.append("")
+    previous: Step | None = None
+    claims = derivation.steps if derivation.result_is_added else (*derivation.steps, derivation.result)
+    for step in claims:
+        if step.unreadable:
+            # a claim that was not read has no expression to write: its text stays a comment
+            status = step.verdict.status
+            out.append(f"# {status.mark} {status.label}: {step.lhs}  ({step.unreadable})")
+            previous = None
+            continue
+        lhs = "" if continues(previous, step) else linear(step.lhs)
+        rhs = linear(step.rhs)
+        if step.condition is not None:
+            rhs = f"{rhs}, {_condition(step.condition)}"
+        out.append(_claim(lhs, "=", rhs, step.rule))
+        out.append(f"{'':{_COMMENT_COLUMN}}# {_verdict(step)}")
+        previous = step
+    out += ["", f"# {summary(derivation)}"]
+    return "\n".join(out) + "\n"
