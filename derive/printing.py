@@ -225,14 +225,15 @@ def condition_text(condition: sp.Basic) -> str:
 
 def relation_form(
     lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True
-) -> tuple[prettyForm, int]:
-    """``lhs relation rhs`` as one picture (``= rhs`` when ``lhs`` is None), and the column
-    where the right side starts."""
+) -> tuple[prettyForm, int, bool]:
+    """``lhs relation rhs`` as one picture (``= rhs`` when ``lhs`` is None), the column where
+    the right side starts, and whether the right side is drawn as one fraction."""
     printer = _pretty_printer(unicode)
-    form = prettyForm(*printer._print(rhs).left(f"{relation} "))
+    right = printer._print(rhs)
+    form = prettyForm(*right.left(f"{relation} "))
     indent = len(relation) + 1
     if lhs is not None:
         left = printer._print(lhs)
         indent += left.width() + 1
         form = prettyForm(*stringPict.next(left, " ", form))
-    return form, indent
+    return form, indent, right.binding == prettyForm.DIV

@@ -44,17 +44,21 @@ _OPENING = frozenset("([{⎛⎜⎝⎡⎢⎣⎧⎨⎩")
 _CLOSING = frozenset(")]}⎞⎟⎠⎤⎥⎦⎫⎬⎭")
 _RULE_WIDTH_MIN = 14  # the rule and check columns of a table are never narrower than this:
 _CHECK_WIDTH_MIN = 24  # below it, the rule and the verdict go under the step instead
+_FRACTION_ROOM = 24  # a fraction is kept whole beside its left side only with this much room
 _GAPS = 3 * 3  # between neighbouring table columns: padding, a divider and padding
 
 
 @dataclass(frozen=True)
 class Art:
     """One pretty-printed relation: its rows, which row is the baseline, and the column where
-    the right side starts (continuation lines are indented to it)."""
+    the right side starts (continuation lines are indented to it). A right side that is one
+    fraction too wide for its room keeps its bar: the numerator is broken over several lines
+    above it."""
 
     rows: tuple[str, ...]
     baseline: int
     indent: int
+    fraction: bool = False  # the right side is one fraction: its bar is on the baseline
 
     @property
     def width(self) -> int:
@@ -67,6 +71,9 @@ class Art:
         rows = [row.ljust(total) for row in self.rows]
         if total <= width:
             return [row.rstrip() for row in rows], self.baseline
+        over = self._over(rows, width) if self.fraction else None
+        if over is not None:
+            return over
         breaks = _breaks(rows, self.baseline)
         indent = self.indent if self.indent <= width // 3 else min(2, width // 4)
         out: list[str] = []
@@ -90,6 +97,49 @@ class Art:
             if start < total and all(row[start] == " " for row in rows):
                 start += 1
         return out, first_baseline
+
+    def _over(self, rows: list[str], width: int) -> tuple[list[str], int] | None:
+        """A fraction whose numerator is broken over lines above one bar, beside the left side;
+        None when that does not fit either."""
+        indent, baseline = self.indent, self.baseline
+        if rows[baseline][indent:].strip("─ ") or width - indent < _FRACTION_ROOM:
+            return None
+        numerator = _dedent([row[indent:] for row in rows[:baseline]])
+        denominator = _dedent([row[indent:] for row in rows[baseline + 1 :]])
+        if not numerator or not denominator:
+            return None
+        # the numerator's own baseline is the row that carries most of it (exponents and the
+        # ends of tall brackets are sparse)
+        middle = max(range(len(numerator)), key=lambda i: (len(numerator[i].replace(" ", "")), i))
+        above, _ = Art(tuple(numerator), middle, 2).lines(width - indent)
+        bar = max(max(map(len, above)), max(map(len, denominator)))
+        if indent + bar > width:
+            return None
+        picture = [*above, "─" * bar, *(line.center(bar).rstrip() for line in denominator)]
+        head = [row[:indent] for row in rows]
+        top = max(baseline, len(above))
+        bottom = max(len(rows) - baseline, len(picture) - len(above))
+        out = []
+        for offset in range(-top, bottom):
+            left = head[baseline + offset] if 0 <= baseline + offset < len(head) else ""
+            right = picture[len(above) + offset] if 0 <= len(above) + offset < len(picture) else ""
+            out.append((left.ljust(indent) + right).rstrip())
+        while out and not out[0]:
+            out.pop(0)
+            top -= 1
+        while out and not out[-1]:
+            out.pop()
+        return out, top
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """The non-blank block of ``lines``, without the margin they share on the left."""
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    margin = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return [line[margin:].rstrip() for line in lines]
 
 
 def _breaks(rows: list[str], baseline: int) -> dict[int, int]:
@@ -128,8 +178,8 @@ def _break_in(breaks: dict[int, int], start: int, room: int) -> int:
 
 def relation_art(lhs: sp.Basic | None, relation: str, rhs: sp.Basic) -> Art:
     """Pretty-print ``lhs relation rhs`` (``= rhs`` without ``lhs``) once, as :class:`Art`."""
-    form, indent = relation_form(lhs, relation, rhs)
-    return Art(tuple(form.render(wrap_line=False).split("\n")), form.baseline, indent)
+    form, indent, fraction = relation_form(lhs, relation, rhs)
+    return Art(tuple(form.render(wrap_line=False).split("\n")), form.baseline, indent, fraction)
 
 
 @dataclass(frozen=True)
