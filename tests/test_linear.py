@@ -114,6 +114,15 @@ def test_a_condition_is_written_after_a_comma_and_read_back() -> None:
     assert back.steps[0].condition == (x > 0)
 
 
+def test_implicit_differentiation_states_its_relation_once_and_reads_back() -> None:
+    checked = derive.check("x^2 + y^2 = 1\n2x + 2y y' = 0\ny' = -x/y\n", "text")
+    text = render_linear(checked)
+    claims = [line for line in text.splitlines() if line and not line.lstrip().startswith("#")]
+    assert claims == ["x² + y² = 1", "2·x + 2·y·y' = 0", "y' = −x/y"]
+    back = _assert_round_trip(checked)
+    assert [s.condition for s in back.steps] == [s.condition for s in checked.steps]
+
+
 @pytest.mark.parametrize(
     "text",
     ["acoth(x)", "asech(x) + acsch(x)", "arcsin(x)^2", "sqrt(1 + x^2)", "e^(-x^2)/2", "x^(1/3)", "|x - 1|"],

@@ -12,6 +12,7 @@ skips. A claim that could not be read when it was checked is kept as a comment w
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from ..model import Derivation, Status, Step
 from ..oneline import _ARC, _OneLinePrinter
@@ -32,7 +33,13 @@ class LinearPrinter(_OneLinePrinter):
     sum kept as written is printed in the order it was written.
     """
 
+    def __init__(self, implicit: frozenset[sp.FunctionClass] = frozenset()) -> None:
+        super().__init__()
+        self.implicit = implicit  # y in x² + y² = 1: written y and y', as the reader expects
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if type(expr.expr) in self.implicit and {v for v, _ in expr.variable_count} == set(expr.expr.args):
+            return f"{type(expr.expr).__name__}{chr(39) * sum(c for _, c in expr.variable_count)}"
         text = self._print(expr.expr)
         for variable, count in reversed(expr.variable_count):
             for _ in range(count):
@@ -41,6 +48,8 @@ class LinearPrinter(_OneLinePrinter):
 
     def _print_Function(self, expr: sp.Function) -> str:
         name = type(expr).__name__
+        if type(expr) in self.implicit:
+            return name
         if name in _ARC and f"arc{name[1:]}" not in ALIASES:
             # arccoth is not a name the reader knows; acoth is
             return f"{name}({self.stringify(expr.args, ', ')})"
@@ -76,21 +85,32 @@ class LinearPrinter(_OneLinePrinter):
         return super()._print_Pow(expr, rational)
 
 
-def linear(expr: sp.Basic) -> str:
-    """``expr`` on one line in the syntax ``derive`` reads: ``d/dx(σ(x)) = σ(x)·(1 − σ(x))``."""
-    return LinearPrinter().doprint(expr).replace("-", "−")
+def linear(expr: sp.Basic, implicit: frozenset[sp.FunctionClass] = frozenset()) -> str:
+    """``expr`` on one line in the syntax ``derive`` reads: ``d/dx(σ(x)) = σ(x)·(1 − σ(x))``.
+    Functions in ``implicit`` (y of x² + y² = 1) are written ``y`` and ``y'``."""
+    return LinearPrinter(implicit).doprint(expr).replace("-", "−")
 
 
-def _condition(condition: sp.Basic) -> str:
+def _parts(condition: sp.Basic | None) -> tuple[sp.Basic, ...]:
+    if condition is None:
+        return ()
+    return condition.args if isinstance(condition, sp.And) else (condition,)
+
+
+def _is_relation(part: sp.Basic) -> bool:
+    """``x² + y² = 1``, which claims follow from; not an index equality such as ``i = j``."""
+    return isinstance(part, sp.Eq) and not all(s.is_integer for s in part.free_symbols)
+
+
+def _condition(parts: list[sp.Basic], implicit: frozenset[sp.FunctionClass]) -> str:
     """A claim's condition as the text reader reads it after a comma: ``x > 0, y < 1``."""
-    parts = condition.args if isinstance(condition, sp.And) else (condition,)
     out = []
     for part in sorted(parts, key=sp.default_sort_key):
         if isinstance(part, sp.core.relational.Relational):
             sign = _RELATIONS.get(part.rel_op, part.rel_op)
-            out.append(f"{linear(part.lhs)} {sign} {linear(part.rhs)}")
+            out.append(f"{linear(part.lhs, implicit)} {sign} {linear(part.rhs, implicit)}")
         else:
-            out.append(linear(part))
+            out.append(linear(part, implicit))
     return ", ".join(out)
 
 
@@ -127,6 +147,14 @@ def render_linear(derivation: Derivation) -> str:
         out.append("")
     previous: Step | None = None
     claims = derivation.steps if derivation.result_is_added else (*derivation.steps, derivation.result)
+    relations = [part for step in claims for part in _parts(step.condition) if _is_relation(part)]
+    implicit = frozenset(
+        type(f)
+        for relation in relations
+        for f in relation.atoms(AppliedUndef)
+        if f.args == (derivation.variable,)
+    )
+    stated: set[sp.Basic] = set()
     for step in claims:
         if step.unreadable:
             # a claim that was not read has no expression to write: its text stays a comment
@@ -134,10 +162,18 @@ def render_linear(derivation: Derivation) -> str:
             out.append(f"# {status.mark} {status.label}: {step.lhs}  ({step.unreadable})")
             previous = None
             continue
-        lhs = "" if continues(previous, step) else linear(step.lhs)
-        rhs = linear(step.rhs)
-        if step.condition is not None:
-            rhs = f"{rhs}, {_condition(step.condition)}"
+        for relation in (part for part in _parts(step.condition) if _is_relation(part)):
+            if relation not in stated:
+                # stated once, before the first claim that follows from it, the reader makes the
+                # relation the condition of every claim after it
+                out.append(f"{linear(relation.lhs, implicit)} = {linear(relation.rhs, implicit)}")
+                stated.add(relation)
+                previous = None
+        lhs = "" if continues(previous, step) else linear(step.lhs, implicit)
+        rhs = linear(step.rhs, implicit)
+        others = [part for part in _parts(step.condition) if not _is_relation(part)]
+        if others:
+            rhs = f"{rhs}, {_condition(others, implicit)}"
         out.append(_claim(lhs, "=", rhs, step.rule))
         out.append(f"{'':{_COMMENT_COLUMN}}# {_verdict(step)}")
         previous = step
