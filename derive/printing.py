@@ -258,10 +258,17 @@ def condition_text(condition: sp.Basic) -> str:
     return sp.sstr(condition)
 
 
-def pretty_relation(lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True) -> str:
-    """``lhs relation rhs`` as multi-line art; with ``lhs=None`` a continued line, ``= rhs``."""
+def relation_form(
+    lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True
+) -> tuple[prettyForm, int, bool]:
+    """``lhs relation rhs`` as one picture (``= rhs`` when ``lhs`` is None), the column where
+    the right side starts, and whether the right side is drawn as one fraction."""
     printer = _pretty_printer(unicode)
-    form = prettyForm(*printer._print(rhs).left(f"{relation} "))
+    right = printer._print(rhs)
+    form = prettyForm(*right.left(f"{relation} "))
+    indent = len(relation) + 1
     if lhs is not None:
-        form = prettyForm(*stringPict.next(printer._print(lhs), " ", form))
-    return form.render(wrap_line=False)
+        left = printer._print(lhs)
+        indent += left.width() + 1
+        form = prettyForm(*stringPict.next(left, " ", form))
+    return form, indent, right.binding == prettyForm.DIV

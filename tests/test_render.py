@@ -100,8 +100,9 @@ def test_text_is_plain_and_numbered(sigmoid: Derivation) -> None:
     text = render_text(sigmoid)
     assert "\x1b[" not in text
     assert text.splitlines()[0] == "Derivative of the sigmoid"
+    wide = render_text(sigmoid, 200)  # wide enough that no rule wraps inside its column
     for number, step in enumerate(sigmoid.steps, 1):
-        assert re.search(rf"^\s*{number}\s.*{re.escape(step.rule)}\s+✓ symbolic", text, re.MULTILINE)
+        assert re.search(rf"^\s*{number}\s.*{re.escape(step.rule)}\s+✓ symbolic", wide, re.MULTILINE)
     assert "σ(x)⋅(1 - σ(x))" in text
     assert "12 claims: 12 verified symbolically" in text
 

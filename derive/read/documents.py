@@ -382,7 +382,7 @@ def _is_text_condition(text: str) -> bool:
     )
 
 
-_TEXT_DERIVATIVE = re.compile(r"d/d([A-Za-z])\s*\(")
+_TEXT_DERIVATIVE = re.compile(r"d/d([A-Za-z](?:_[A-Za-z0-9]+)?)\s*\(")
 
 
 _X = sp.Symbol("x")
