@@ -627,3 +627,9 @@ def test_a_curve_with_a_power_of_two_to_the_x_is_decided_or_left_quickly() -> No
     text = "$$ 2^{x} + y^2 = 1 $$\n\n$$ 2^x \\ln 2 + 2 y y' = 0 $$\n\n$$ y' = 3 $$\n"
     statuses = [str(s.verdict.status) for s in check(text, "markdown").steps]
     assert statuses == ["symbolic", "undecided"]
+
+
+def test_a_greek_letter_typed_in_unicode_names_a_function_as_its_latex_does() -> None:
+    # σ(x) := … in a plain-text file once read as σ·x, and a right claim about it came out WRONG
+    text = "σ(x) := 1/(1+e^(-x))\nd/dx(σ(x)) = σ(x)*(1-σ(x))\nd/dx(σ(x)) = σ(x)*(1+σ(x))\n"
+    assert _statuses(text, "text") == [(2, "symbolic"), (3, "failed")]

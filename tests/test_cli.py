@@ -45,7 +45,7 @@ def test_formats_on_stdout(derive_cli, fmt: str) -> None:
         ("s.tex", "\\begin{align*}"),
         ("s.md", "# Derivative"),
         ("s.json", "{"),
-        ("s.txt", "Derivative"),
+        ("s.txt", "# Derivative"),
     ],
 )
 def test_output_file_format_follows_the_extension(derive_cli, tmp_path: Path, name: str, start: str) -> None:

@@ -20,7 +20,8 @@ import pytest
 from derive import files
 from derive.cli import terminal_console
 from derive.errors import DeriveError
-from derive.formats.pretty import render_text, renderable
+from derive.formats.pretty import renderable
+from derive.formats.text import render_linear
 from derive.model import Derivation
 
 from .conftest import ROOT
@@ -114,7 +115,7 @@ def test_a_symlink_stays_a_link_and_its_target_gets_the_content(
     run = derive_cli("sigmoid", "-o", str(link))
     assert run.returncode == 0, run.stderr
     assert link.is_symlink() and os.readlink(link) == os.path.join("real", "s.txt")
-    assert real.read_text(encoding="utf-8") == render_text(sigmoid)
+    assert real.read_text(encoding="utf-8") == render_linear(sigmoid)
     assert stat.S_IMODE(real.stat().st_mode) == 0o604
     assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["s.txt"]
 
@@ -149,7 +150,7 @@ def test_a_symlink_loop_is_one_line_exit_2(derive_cli, tmp_path: Path) -> None:
 def test_dev_stdout_writes_to_standard_output(derive_cli, sigmoid: Derivation) -> None:
     run = derive_cli("sigmoid", "-f", "text", "-o", "/dev/stdout")
     assert run.returncode == 0, run.stderr
-    assert run.stdout == render_text(sigmoid)
+    assert run.stdout == render_linear(sigmoid)
 
 
 def test_dev_stdout_appends_to_a_file_the_shell_opened(tmp_path: Path, sigmoid: Derivation) -> None:
@@ -165,7 +166,7 @@ def test_dev_stdout_appends_to_a_file_the_shell_opened(tmp_path: Path, sigmoid: 
             timeout=120,
         )
     assert run.returncode == 0, run.stderr
-    assert log.read_text(encoding="utf-8") == "before\n" + render_text(sigmoid)
+    assert log.read_text(encoding="utf-8") == "before\n" + render_linear(sigmoid)
     assert not log.is_symlink() and stat.S_ISREG(log.lstat().st_mode)
 
 
@@ -184,7 +185,7 @@ def test_a_fifo_is_written_through_and_stays_a_fifo(tmp_path: Path, sigmoid: Der
     )
     reader.join(timeout=30)
     assert run.returncode == 0, run.stderr
-    assert received == [render_text(sigmoid).encode("utf-8")]
+    assert received == [render_linear(sigmoid).encode("utf-8")]
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
@@ -238,7 +239,7 @@ def test_export_creates_a_missing_folder_and_its_parents(
     folder = tmp_path / "site" / "derivations"
     run = derive_cli("export", str(folder), timeout=900)
     assert run.returncode == 0, run.stderr
-    assert (folder / "sigmoid.txt").read_text(encoding="utf-8") == render_text(sigmoid)
+    assert (folder / "sigmoid.txt").read_text(encoding="utf-8") == render_linear(sigmoid)
     assert {p.suffix for p in folder.iterdir()} == {".txt", ".tex", ".md", ".json"}
 
 

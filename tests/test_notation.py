@@ -204,8 +204,8 @@ def test_title_in_every_format() -> None:
     derivation = differentiate("x^3 sin(x)", order=2)
     assert derivation.title == "Second derivative of x³·sin(x)"
     assert derivation.subject == x**3 * sp.sin(x)
-    text = render(derivation, "text").splitlines()
-    assert "Second derivative of x³·sin(x)" in text
+    assert "Second derivative of x³·sin(x)" in render(derivation, "pretty").splitlines()
+    assert "# Second derivative of x³·sin(x)" in render(derivation, "text").splitlines()
     markdown = render(derivation, "markdown")
     heading = r"# Second derivative of $x^{3} \sin{\left(x \right)}$"
     assert heading in markdown.splitlines()

@@ -111,4 +111,5 @@ def test_render_dispatches_every_format(sigmoid: Derivation) -> None:
     assert json.loads(render(sigmoid, "json"))["schema"] == "derive/1"
     assert render(sigmoid, "latex", standalone=True).startswith("\\documentclass")
     assert render(sigmoid, "markdown").startswith("# ")
-    assert render(sigmoid, "text").startswith("Derivative")
+    assert render(sigmoid, "pretty").startswith("Derivative")
+    assert render(sigmoid, "text").startswith("# Derivative")

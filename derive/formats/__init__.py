@@ -2,14 +2,14 @@
 
 Each :class:`Format` names its suffixes and the module under ``derive.formats`` that holds its
 ``write(derivation, *, standalone=False) -> str`` and, when derive can read it back,
-``read(text, definitions) -> Derivation``. The modules are imported when first used, so the
-command line can list and check format names without loading SymPy. Everything that needs a
+``read(text, definitions=(), name="") -> Derivation``. The modules are imported when first
+used, so the command line can list and check format names without loading SymPy. Everything that needs a
 format (``render``, ``load``, ``--format``, ``--from``, ``derive export``) asks this registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..errors import DeriveError
 
 if TYPE_CHECKING:
-    from ..model import Definition, Derivation
+    from ..model import Derivation
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ class Format:
             raise DeriveError(f"derive reads {self.name} but does not write it")
         return import_module(f"{__name__}.{self.module}").write  # type: ignore[no-any-return]
 
-    def reader(self) -> Callable[[str, Sequence[Definition]], Derivation]:
-        """``read(text, definitions) -> Derivation``, without verifying anything."""
+    def reader(self) -> Callable[..., Derivation]:
+        """``read(text, definitions=(), name="") -> Derivation``, without verifying anything;
+        ``name`` (a file name) is the title when the text states none."""
         if not self.reads:
             raise DeriveError(f"derive writes {self.name} but cannot read it back")
         return import_module(f"{__name__}.{self.module}").read  # type: ignore[no-any-return]

@@ -214,8 +214,9 @@ def derivation_from(data: Any) -> Derivation:
     )
 
 
-def read(text: str, definitions: Sequence[Definition] = ()) -> Derivation:
-    """Read ``derive/1`` JSON text; ``definitions`` add to the file's own (the file's win).
+def read(text: str, definitions: Sequence[Definition] = (), name: str = "") -> Derivation:
+    """Read ``derive/1`` JSON text; ``definitions`` add to the file's own (the file's win); the
+    title is the file's own, whatever its ``name``.
 
     Raises :class:`DeriveError` naming the field that is missing or malformed."""
     try:

@@ -50,10 +50,15 @@ class LinearPrinter(_OneLinePrinter):
                 text = f"d/d{self._print(variable)}({text})"
         return text
 
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return expr.name  # sigma, z_1: names the reader knows, where σ(x) would read as σ·x
+
     def _print_Function(self, expr: sp.Function) -> str:
         name = type(expr).__name__
         if type(expr) in self.implicit:
             return name
+        if isinstance(expr, AppliedUndef):
+            return f"{name}({self.stringify(expr.args, ', ')})"
         if name in _ARC and f"arc{name[1:]}" not in ALIASES:
             # arccoth is not a name the reader knows; acoth is
             return f"{name}({self.stringify(expr.args, ', ')})"
@@ -173,9 +178,8 @@ def render_linear(derivation: Derivation) -> str:
                 out.append(f"{linear(relation.lhs, implicit)} = {linear(relation.rhs, implicit)}")
                 stated.add(relation)
                 previous = None
-        shown_lhs, shown_rhs = step.shown
-        lhs = "" if continues(previous, step) else linear(shown_lhs, implicit)
-        rhs = linear(shown_rhs, implicit)
+        lhs = "" if continues(previous, step) else linear(step.lhs, implicit)
+        rhs = linear(step.rhs, implicit)
         others = [part for part in _parts(step.condition) if not _is_relation(part)]
         if others:
             rhs = f"{rhs}, {_condition(others, implicit)}"

@@ -71,7 +71,7 @@ _SIGMOID_PHRASE = re.compile(
     r"\b(the\s+sigmoid|the\s+logistic\s+(?:sigmoid\s+)?function|logistic\s+sigmoid)\b", re.I
 )
 _SIGMOID = sp.Lambda(sp.Symbol("x"), 1 / (1 + sp.exp(-sp.Symbol("x"))))
-_NAME = r"\\?[A-Za-z]+|\\(?:hat|bar|tilde)\{[A-Za-z]\}"
+_NAME = r"\\?[A-Za-z]+|[α-ωΑ-Ω]|\\(?:hat|bar|tilde)\{[A-Za-z]\}"
 _FUNCTION_LHS = re.compile(
     rf"^({_NAME})\s*\{{?\s*(?:\\left)?\s*\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*(?:\\right)?\s*\)\s*\}}?$"
 )
