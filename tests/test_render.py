@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from derive.differentiate import differentiate
 from derive.formats import render
 from derive.formats.latex import escape, render_latex
 from derive.formats.markdown import render_markdown
@@ -41,14 +42,18 @@ def test_latex_escapes_text() -> None:
     assert escape("50% of a_b & {c}") == r"50\% of a\_b \& \{c\}"
 
 
-@pytest.mark.parametrize("name", sorted(BUILTINS))
+_LONG = ("x^3*sin(x)*exp(2*x)*cos(x)/(1+x^2)", 2)  # a derive diff wider and taller than a page
+
+
+@pytest.mark.parametrize("name", [*sorted(BUILTINS), "long diff"])
 def test_standalone_latex_compiles_with_pdflatex(name: str, tmp_path: Path) -> None:
     if shutil.which("pdflatex") is None:
         if _required("DERIVE_REQUIRE_LATEX"):
             pytest.fail("pdflatex is required (DERIVE_REQUIRE_LATEX=1) but not installed")
         pytest.skip("pdflatex not installed")
+    derivation = differentiate(_LONG[0], order=_LONG[1]) if name == "long diff" else get(name)
     source = tmp_path / "sigmoid.tex"
-    source.write_text(render_latex(get(name), standalone=True), encoding="utf-8")
+    source.write_text(render_latex(derivation, standalone=True), encoding="utf-8")
     run = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
         cwd=tmp_path,
@@ -58,7 +63,9 @@ def test_standalone_latex_compiles_with_pdflatex(name: str, tmp_path: Path) -> N
     )
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "sigmoid.pdf").stat().st_size > 1000
-    assert "Warning" not in (tmp_path / "sigmoid.log").read_text(errors="replace")
+    log = (tmp_path / "sigmoid.log").read_text(errors="replace")
+    assert "Warning" not in log
+    assert "Overfull" not in log  # the page is as wide as the widest row: nothing runs off it
 
 
 def _math_blocks(markdown: str) -> list[str]:

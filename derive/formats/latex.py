@@ -6,6 +6,7 @@ and the PDF are not cluttered); a standalone document also lists the verdicts in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -98,6 +99,18 @@ def render_align(
 ) -> str:
     """The definitions, steps and result as one ``align*`` (or ``aligned``) block; each step's
     verdict as a LaTeX comment (``comments``) or shown in its row (``verdicts``)."""
+    rows = _rows(derivation, comments=comments, verdicts=verdicts, log_notation=log_notation)
+    # The line break goes before the comment: after it, it would be commented out.
+    body = "\n".join(
+        row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
+    )
+    return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+
+
+def _rows(
+    derivation: Derivation, *, comments: bool, verdicts: bool, log_notation: LogNotation
+) -> list[tuple[str, str]]:
+    """Each row of the block, with its verdict comment."""
 
     def tex(expr: sp.Basic) -> str:
         return latex(expr, log_notation=log_notation)
@@ -120,11 +133,66 @@ def render_align(
         lhs = "" if continues(previous, step) and step is not derivation.result else tex(shown_lhs)
         rows.append((rf"{lhs} &= {tex(shown_rhs)} && \text{{{escape(step.rule)}}}{shown}", comment))
         previous = step
-    # The line break goes before the comment: after it, it would be commented out.
-    body = "\n".join(
-        row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
-    )
-    return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
+    return rows
+
+
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
+
+
+def _cells(row: str) -> list[str]:
+    """``row`` split at its alignment points: a top-level ``&``, not an escaped ``\\&`` nor one
+    inside braces or an environment (``cases``)."""
+    cells, start, depth, index = [], 0, 0, 0
+    while index < len(row):
+        environment = _ENVIRONMENT.match(row, index)
+        if environment:
+            depth += 1 if environment.group(1) == "begin" else -1
+            index = environment.end()
+            continue
+        char = row[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+        elif char == "&" and depth == 0:
+            cells.append(row[start:index])
+            start = index + 1
+        index += 1
+    return [*cells, row[start:]]
+
+
+def _page_fits(derivation: Derivation, log_notation: LogNotation) -> list[str]:
+    """TeX that measures the widest entry of each column of the block and, when together they
+    are wider than the text, widens the text and the page to fit: nothing runs off the page."""
+    rows = [
+        _cells(row) for row, _ in _rows(derivation, comments=False, verdicts=False, log_notation=log_notation)
+    ]
+    columns = max(len(cells) for cells in rows)
+    tex = [r"\newlength{\derivecell}\newlength{\derivewidest}"]
+    for column in range(columns):
+        tex.append(rf"\newlength{{\derivecolumn{_LETTERS[column]}}}")
+        for cells in rows:
+            if column < len(cells) and cells[column].strip():
+                tex.append(
+                    # \ensuremath, not $…$: a reader of this file looks for claims in $…$
+                    rf"\settowidth{{\derivecell}}{{\ensuremath{{\displaystyle {{}}{cells[column]}}}}}"
+                    rf"\ifdim\derivecell>\derivecolumn{_LETTERS[column]}"
+                    rf"\setlength{{\derivecolumn{_LETTERS[column]}}}{{\derivecell}}\fi"
+                )
+        tex.append(rf"\addtolength{{\derivewidest}}{{\derivecolumn{_LETTERS[column]}}}")
+    return [
+        *tex,
+        r"\addtolength{\derivewidest}{6em}% the gaps align* leaves between columns",
+        r"\ifdim\derivewidest>\textwidth",
+        r"  \setlength{\textwidth}{\derivewidest}\setlength{\hsize}{\derivewidest}",
+        r"  \setlength{\linewidth}{\derivewidest}\setlength{\columnwidth}{\derivewidest}",
+        r"  \setlength{\paperwidth}{\dimexpr\derivewidest+2in\relax}\pdfpagewidth=\paperwidth",
+        r"\fi",
+    ]
+
+
+_LETTERS = "abcdefghij"  # TeX names hold no digits: \derivecolumna, \derivecolumnb, …
 
 
 def notebook(derivation: Derivation) -> str:
@@ -178,12 +246,18 @@ def render_latex(
         [
             r"\documentclass{article}",
             r"\usepackage{amsmath}",
+            r"\allowdisplaybreaks % a long derivation goes on over the next page",
+            # measured once the fonts are loaded; in the preamble, where readers look for no claims
+            r"\AtBeginDocument{%",
+            *(f"{line}%" for line in _page_fits(derivation, log_notation)),
+            "}",
             r"\begin{document}",
             rf"\section*{{{title(derivation, log_notation=log_notation)}}}",
             *([reading, ""] if reading else []),
             block,
             r"\subsection*{Verification}",
             rf"{escape(summary(derivation))}. Each step was checked by \texttt{{derive}}:",
+            r"\sloppy % long method names break between words rather than run into the margin",
             r"\begin{enumerate}",
             verdicts,
             r"\end{enumerate}",
