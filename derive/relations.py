@@ -23,7 +23,7 @@ from sympy.core.function import AppliedUndef
 
 from .evidence import seed_of, value, vouched_nonzero
 from .model import Status, Verdict
-from .sizes import exact_at_points
+from .sizes import exact_at_points, expansion_safe
 
 MAX_ORDER = 3
 _POINTS = 12
@@ -67,9 +67,45 @@ def follows(left: sp.Expr, right: sp.Expr, relation: sp.Eq, x: sp.Symbol) -> Ver
         _, remainder = sp.reduced(sp.expand(numerator), [sp.expand(curve)], Y, x)
         if remainder == 0:
             return Verdict(Status.SYMBOLIC, shown)
+    explicit = _explicit(curve, Y)
+    if explicit is not None:
+        return _with_y(sides, numerator, explicit, x, Y, relation)
     return _on_points(numerator, sides, curve, x, Y, relation)
 
 
+def _explicit(curve: sp.Expr, Y: sp.Dummy) -> sp.Expr | None:
+    """y as a function of x when the relation is linear in y (a·y + b = 0: y = −b/a)."""
+    if not curve.is_polynomial(Y) or sp.degree(curve, Y) != 1:
+        return None
+    a, b = sp.Poly(curve, Y).all_coeffs()
+    return None if a == 0 else -b / a
+
+
+def _with_y(
+    sides: list[sp.Expr], numerator: sp.Expr, explicit: sp.Expr, x: sp.Symbol, Y: sp.Dummy, relation: sp.Eq
+) -> Verdict:
+    """The claim with y put in as the function of x the relation makes it: proved when the
+    difference cancels, refuted at a point where both sides are defined and differ."""
+    shown = _equation(relation)
+    difference = numerator.xreplace({Y: explicit})
+    small = expansion_safe(difference) and sp.count_ops(difference) <= _CANCEL_OPS
+    if small and sp.cancel(sp.together(difference)) == 0:
+        return Verdict(Status.SYMBOLIC, f"follows from {shown}")
+    rng = random.Random(seed_of(numerator, explicit))
+    for _ in range(_POINTS):
+        at = sp.Rational(f"{rng.uniform(-3, 3):.10e}")
+        point = {x: at, Y: explicit.xreplace({x: at})}
+        values = [value(side, point, 30) for side in sides]
+        if any(v is None for v in values) or value(point[Y], {}, 30) is None:
+            continue
+        if vouched_nonzero(difference, {x: at}, 0) is not None:
+            where = ((x.name, f"{float(at):.12g}"),)
+            left, right = (f"{float(v):.12g}" for v in values)
+            return Verdict(Status.FAILED, f"on the curve {shown}", where, left, right)
+    return Verdict(Status.UNDECIDED, f"not proved to follow from {shown}; no point of it refutes it")
+
+
+_CANCEL_OPS = 400  # the claim with y put in, above this many operations: not multiplied out
 _DEGREE = 6  # curves of higher degree in y: finding their points exactly is too much work
 
 

@@ -305,15 +305,14 @@ def check_equation(
     if relation is not None and not all(expansion_safe(e) for e in (left, right, relation)):
         return Verdict(Status.UNDECIDED, "too large to multiply out on the curve of its relation")
     if relation is not None:
+        shown = f"{sp.sstr(relation.lhs)} = {sp.sstr(relation.rhs)}"
         try:
             found = relations.follows(left, right, relation, _real(variable))
-        except _ERRORS:
-            found = None
+        except _ERRORS:  # SymPy could not find the curve's points (roots over exp(x), say)
+            return Verdict(Status.UNDECIDED, f"not decided on the curve {shown}")
         if found is not None:
             return found
-        return Verdict(
-            Status.UNDECIDED, f"the relation {sp.sstr(relation)} defines no function to check it on"
-        )
+        return Verdict(Status.UNDECIDED, f"the relation {shown} defines no function to check it on")
     derivatives = bool(lhs.atoms(sp.Derivative, sp.Subs) or rhs.atoms(sp.Derivative, sp.Subs))
     try:
         verdict = _Claim(left, right, condition, budget, derivatives, needs).decide()

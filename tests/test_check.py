@@ -18,7 +18,7 @@ from derive.formats.json import read as read_json
 from derive.formats.json import write as write_json
 from derive.model import Derivation
 from derive.read.documents import check, load
-from derive.read.latex_math import parse_latex
+from derive.read.latex_math import normalise, parse_latex
 
 from .conftest import ROOT
 from .expressions import EXPRESSIONS
@@ -633,3 +633,59 @@ def test_a_greek_letter_typed_in_unicode_names_a_function_as_its_latex_does() ->
     # σ(x) := … in a plain-text file once read as σ·x, and a right claim about it came out WRONG
     text = "σ(x) := 1/(1+e^(-x))\nd/dx(σ(x)) = σ(x)*(1-σ(x))\nd/dx(σ(x)) = σ(x)*(1+σ(x))\n"
     assert _statuses(text, "text") == [(2, "symbolic"), (3, "failed")]
+
+
+def test_a_sentence_ending_full_stop_is_not_a_product() -> None:
+    # "y = 3x. \qquad y' = 3." once lost the definition to "3x \cdot" and then called y' = 3 WRONG
+    assert _statuses("$$ y = 3x. \\qquad y' = 3. $$\n") == [(1, "symbolic")]
+    assert r"\cdot" not in normalise(r"\mathrm{e.g.}\ x")  # prose, never a product
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sigma(x) := 1/(1+e^(-x))\nsigma'(x) = sigma(x)*(1-sigma(x))\n", [(2, "symbolic")]),
+        ("f(x) := x^2\nf'(x) = 2x\nf''(x) = 2\n", [(2, "symbolic"), (3, "symbolic")]),
+        # Unicode and ASCII spellings mixed, as derive's own .txt and a person's typing would be
+        (
+            "σ(x) := 1/(1+e^(-x))\nd/dx(sigma(x)) = σ(x)(1 − σ(x))\nσ'(x) = sigma(x)\n",
+            [(2, "symbolic"), (3, "failed")],
+        ),
+        ("d/dx(σ(x)) = σ(x)(1 − σ(x))\n", [(1, "undecided")]),  # σ left open: depends on what σ is
+        ("d/dθ(sin(θ)) = cos(θ)\n", [(1, "symbolic")]),
+    ],
+)
+def test_primes_and_greek_letters_in_plain_text(text: str, expected: list[tuple[int, str]]) -> None:
+    assert _statuses(text, "text") == expected
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\tan^{-1} x", sp.atan(x)),
+        (r"\sin^{-1}(x)", sp.asin(x)),
+        (r"\sinh^{-1} x", sp.asinh(x)),
+        (r"\sin^{2} x", sp.sin(x) ** 2),
+        (r"\tan^{-2} x", sp.tan(x) ** -2),
+    ],
+)
+def test_a_function_to_the_minus_one_is_its_inverse(latex: str, expected: sp.Basic) -> None:
+    assert parse_latex(latex) == expected
+
+
+def test_a_premise_linear_in_the_quantity_decides_what_follows() -> None:
+    text = (
+        "From the given equation $(1+e^{-x})\\sigma=1$ we get\n\n"
+        "$$\\frac{d\\sigma}{dx}=\\sigma.\\frac{e^{-x}}{1+e^{-x}}=\\sigma.(1-\\sigma)$$\n\n"
+        "and not $$\\frac{d\\sigma}{dx}=\\sigma.(1+\\sigma)$$\n"
+    )
+    assert _statuses(text) == [(3, "symbolic"), (3, "symbolic"), (5, "failed")]
+
+
+def test_the_stacked_2d_view_is_refused_in_one_line() -> None:
+    from derive.formats import render
+
+    wide = check("$$ \\frac{d}{dx} x^2 = 2x $$\n", "markdown")
+    stacked = render(wide, "pretty").replace("─", " ")  # no table rule, as in a narrow stacked view
+    with pytest.raises(DeriveError, match="2-D view"):
+        check(stacked, "text")

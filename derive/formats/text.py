@@ -195,8 +195,11 @@ def write(derivation: Derivation, *, standalone: bool = False, log_notation: str
     return render_linear(derivation)
 
 
-# the 2-D view's table header, or the pieces of SymPy's tall brackets
-_TWO_D = re.compile(r"^\s*#\s+step\s+rule\s+check\s*$|[⎛⎜⎝⎞⎟⎠]", re.M)
+# the 2-D view: its table header, a verdict under a stacked step ("chain rule · ✓ symbolic"), its
+# summary line (the linear form writes it as a # comment), or the pieces of tall brackets
+_TWO_D = re.compile(
+    r"^\s*#\s+step\s+rule\s+check\s*$| · [✓✗?≈] |^\d+ (?:of \d+ )?claims(?: read)?:|[⎛⎜⎝⎞⎟⎠]", re.M
+)
 
 
 def read(text: str, definitions: Sequence[Definition] = (), name: str = "") -> Derivation:

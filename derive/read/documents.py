@@ -71,7 +71,7 @@ _SIGMOID_PHRASE = re.compile(
     r"\b(the\s+sigmoid|the\s+logistic\s+(?:sigmoid\s+)?function|logistic\s+sigmoid)\b", re.I
 )
 _SIGMOID = sp.Lambda(sp.Symbol("x"), 1 / (1 + sp.exp(-sp.Symbol("x"))))
-_NAME = r"\\?[A-Za-z]+|[α-ωΑ-Ω]|\\(?:hat|bar|tilde)\{[A-Za-z]\}"
+_NAME = r"\\?[A-Za-z]+|\\(?:hat|bar|tilde)\{[A-Za-z]\}"
 _FUNCTION_LHS = re.compile(
     rf"^({_NAME})\s*\{{?\s*(?:\\left)?\s*\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*(?:\\right)?\s*\)\s*\}}?$"
 )
@@ -382,20 +382,31 @@ def _is_text_condition(text: str) -> bool:
     )
 
 
-_TEXT_DERIVATIVE = re.compile(r"d/d([A-Za-z](?:_[A-Za-z0-9]+)?)\s*\(")
+_TEXT_DERIVATIVE = re.compile(
+    r"d/d((?:alpha|beta|gamma|delta|epsilon|theta|lambda|mu|phi|rho|sigma|tau|omega)(?![A-Za-z])"
+    r"|[A-Za-z](?:_[A-Za-z0-9]+)?)\s*\("
+)
 
 
 _X = sp.Symbol("x")
-_TEXT_PRIME = re.compile(r"\b([A-Za-z]\w*)('+)")
+_TEXT_PRIME = r"\b([A-Za-z]\w*)('+)(\s*\(\s*{}\s*\))?(\s*\()?"  # name, primes, (x), any other (
 
 
 def _parse_text(
     formula: str, functions: dict[str, tuple[sp.Symbol, ...]], variable: sp.Symbol = _X
 ) -> sp.Basic:
     """The math dialect, plus d/dx(…) and y': rewritten to a marker function d/dx."""
-    formula = _TEXT_PRIME.sub(
-        lambda m: f"d/d{variable.name}(" * len(m.group(2)) + m.group(1) + ")" * len(m.group(2)), formula
-    )
+
+    def derivative(match: re.Match[str]) -> str:
+        # f'(x) is d/dx(f(x)), never f' times (x); y' alone is d/dx(y)
+        if match.group(4):
+            raise DeriveError(
+                f"{match.group(1)}{match.group(2)}(…) at another point than {variable.name} is not read here"
+            )
+        inner = match.group(1) + (f"({variable.name})" if match.group(3) else "")
+        return f"d/d{variable.name}(" * len(match.group(2)) + inner + ")" * len(match.group(2))
+
+    formula = re.sub(_TEXT_PRIME.format(re.escape(variable.name)), derivative, formula)
     marked = _TEXT_DERIVATIVE.sub(lambda m: f"dd_{m.group(1)}(", formula)
     names = frozenset(functions) | {f"dd_{m.group(1)}" for m in _TEXT_DERIVATIVE.finditer(formula)}
     expr = parse(marked, "math", names)
@@ -436,7 +447,31 @@ _SCALAR = {
     name: re.compile(rf"\\{name}\s*(?:\^\s*\{{?\s*2\s*\}}?(?!\s*(?:\\left\s*)?\()|>|\\geq|\\neq)")
     for name in ("sigma", "phi", "varphi")
 }
-_APPLIED_GREEK = re.compile(r"\\(sigma|phi|varphi)\s*(?:\\left\s*)?\(")
+_APPLIED_GREEK = re.compile(r"(?:\\|(?<![A-Za-z]))(sigma|phi|varphi)\s*(?:\\left\s*)?\(")
+# Greek letters typed in Unicode, as the names the readers give them (σ → sigma)
+_GREEK_NAMES = dict(
+    zip(
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
+        "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega".split(),
+        strict=True,
+    )
+)
+_GREEK = re.compile(f"[{''.join(_GREEK_NAMES)}]")
+
+
+def _spelled(text: str) -> str:
+    """``2σ(x)`` → ``2 sigma(x)``, ``d/dθ`` → ``d/dtheta``: each letter its name, kept apart
+    from a name or number just before it (2σ is 2·σ)."""
+
+    def name(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else " "
+        apart = before.isalnum() and not text[: match.start()].endswith("d/d")
+        return (" " if apart else "") + _GREEK_NAMES[match.group(0)]
+
+    return _GREEK.sub(name, text)
+
+
 _VARIABLE = re.compile(
     r"\\frac\s*\{\s*(?:d|\\partial)[^{}]*\}\s*\{\s*(?:d|\\partial)\s*([A-Za-z])\s*(?:\^\{?\d\}?)?\s*\}|d/d([A-Za-z])"
 )
@@ -448,6 +483,8 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
     for claim in claims:
         if fmt != "text":
             claim.lhs, claim.rhs = normalise(claim.lhs), normalise(claim.rhs)
+        else:  # σ typed in Unicode is the name sigma, as \sigma is in LaTeX
+            claim.lhs, claim.rhs = _spelled(claim.lhs), _spelled(claim.rhs)
     everything = " ".join(f"{c.lhs} {c.rhs}" for c in claims)
     variable = _guess_variable(everything, claims)
     functions = _functions(claims, everything, variable, given, document.sigmoid_named)

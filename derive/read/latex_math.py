@@ -129,18 +129,42 @@ class _Token:
     column: int
 
 
+# \sin^{-1}: the inverse function, by the universal convention
+_INVERSES = {
+    "sin": sp.asin,
+    "cos": sp.acos,
+    "tan": sp.atan,
+    "cot": sp.acot,
+    "sec": sp.asec,
+    "csc": sp.acsc,
+    "sinh": sp.asinh,
+    "cosh": sp.acosh,
+    "tanh": sp.atanh,
+    "coth": sp.acoth,
+    "sech": sp.asech,
+    "csch": sp.acsch,
+}
 _DELIMITER_SIZES = frozenset(
     "left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split()
 )
 
 
+# what may follow a sentence's full stop, never a factor: spacing, separators, prose, the end
+_NOT_FACTORS = (
+    r"(?:quad|qquad|text\w*|mbox|mathrm|hspace|label|tag|nonumber|notag|blacksquare|square|Box|qed"
+    r"|end|right|middle|implies|Rightarrow|Longrightarrow|iff|therefore|hfill|dots|ldots|cdots)(?![A-Za-z])"
+)
+_PROSE = re.compile(r"\\(?:text\w*|mbox|mathrm|operatorname)\s*\{")
+
+
 def _not_a_product(match: re.Match[str]) -> bool:
-    """A full stop after a delimiter size (\\left.) or in prose (\\text{e.g. …}) is no product."""
+    """A full stop after a delimiter size (\\left.) or in prose (\\text{e.g. …},
+    \\mathrm{e.g.}) is no product."""
     if match.group(1).lstrip("\\") in _DELIMITER_SIZES:
         return True
-    before = match.string[: match.start()]
-    opened = before.rfind(r"\text")
-    return opened >= 0 and before.count("{", opened) > before.count("}", opened)
+    before = match.string[: match.start() + len(match.group(1))]
+    opened = [m.end() for m in _PROSE.finditer(before)]
+    return bool(opened) and before.count("{", opened[-1]) >= before.count("}", opened[-1])
 
 
 _NORMAL = [
@@ -168,7 +192,9 @@ _NORMAL = [
     # a full stop between two factors is a product, as in σ.(1 − σ); not in 2.5, nor in the
     # invisible delimiter \left. or \bigr.
     (
-        re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z]|[)\]}])\.(?=\s*[A-Za-z\\({\[])"),
+        re.compile(
+            rf"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z]|[)\]}}])\.(?=\s*(?:[A-Za-z({{\[]|\\(?!{_NOT_FACTORS})[A-Za-z]))"
+        ),
         lambda m: m.group(0) if _not_a_product(m) else f"{m.group(1)} \\cdot ",
     ),
 ]
@@ -971,6 +997,9 @@ class _LatexParser:
                 argument = argument * self.power()
             args = [argument]
             self.depth -= 1
+        if exponent == -1 and name in _INVERSES:
+            # \sin^{-1} x is arcsin x, as every textbook writes it, never 1/sin x
+            function, exponent = _INVERSES[name], None
         if name == "log" and base is not None:
             args = [*args, base]
         elif name == "atan" and base == 2:
