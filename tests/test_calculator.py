@@ -408,7 +408,8 @@ def test_the_derivation_records_the_input_and_the_reading(xsin: Derivation) -> N
 @pytest.mark.parametrize(
     ("fmt", "first"),
     [
-        ("text", "Reading: x·sin(x)"),
+        ("pretty", "Reading: x·sin(x)"),
+        ("text", "# Reading: x·sin(x)"),
         ("markdown", r"Reading: $x \sin{\left(x \right)}$"),
         ("latex", r"Reading: $x \sin{\left(x \right)}$"),
     ],

@@ -146,10 +146,9 @@ def _claim(lhs: str, relation: str, rhs: str, rule: str) -> str:
 
 def render_linear(derivation: Derivation) -> str:
     """The derivation as linear text (see the module's docstring); ``derive check`` reads it."""
-    out = [f"# {derivation.title}"]
-    if derivation.reading is not None:
-        out.append(f"# Reading: {linear(derivation.reading)}")
-    out.append("")
+    # what was understood comes first, in every view
+    out = [f"# Reading: {linear(derivation.reading)}"] if derivation.reading is not None else []
+    out += [f"# {derivation.title}", ""]
     for definition in derivation.definitions:
         out.append(_claim(linear(definition.lhs), ":=", linear(definition.rhs), definition.why))
     if derivation.definitions:

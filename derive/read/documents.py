@@ -29,6 +29,7 @@ from .. import formats
 from ..errors import DeriveError, ParseError
 from ..model import Definition, Derivation, Step
 from ..parse import parse
+from ..printing import latex, pretty
 from . import segments as seg
 from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normalise, parse_latex
 
@@ -337,7 +338,9 @@ def _text_claims(text: str) -> _Document:
     for number, raw in enumerate(text.split("\n"), 1):
         line, _, comment = raw.partition("#")
         if not line.strip():
-            if not document.title and comment.strip() and number == 1:
+            # the title is the first comment, after the reading derive writes above it
+            reading = comment.strip().startswith("Reading:")
+            if not document.title and comment.strip() and number <= 2 and not reading:
                 document.title = comment.strip()
             continue
         defining = _TEXT_DEFINITION.match(line)
@@ -520,9 +523,14 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         grouping; None where that reading fails (the claim is then shown as it was checked)."""
         try:
             with sp.evaluate(False):
-                return read(formula, line)
-        except (DeriveError, ArithmeticError):
-            return None
+                written = read(formula, line)
+            # unevaluated, d/dx(d/dx(f)) can hold an order SymPy cannot print: show the checked form
+            if all(count.is_Integer for d in written.atoms(sp.Derivative) for _, count in d.variable_count):
+                latex(written), pretty(written)  # a form the views cannot print is not shown
+                return written
+        except (DeriveError, ArithmeticError, TypeError, ValueError, AttributeError, IndexError, KeyError):
+            pass
+        return None
 
     definitions: list[Definition] = []
     steps: list[Step] = []
