@@ -244,20 +244,6 @@ def sstr(expr: sp.Basic) -> str:
     return DeriveStrPrinter().doprint(expr)
 
 
-_RELATION_SIGNS = {"!=": "≠", ">=": "≥", "<=": "≤", "==": "="}
-
-
-def condition_text(condition: sp.Basic) -> str:
-    """A condition in plain notation for one line: ``x > 0``, ``x ≠ 0``, ``x < 0 or x > 1``."""
-    if isinstance(condition, (sp.And, sp.Or)):
-        joiner = " and " if isinstance(condition, sp.And) else " or "
-        return joiner.join(condition_text(c) for c in sorted(condition.args, key=sp.default_sort_key))
-    if isinstance(condition, sp.core.relational.Relational):
-        sign = _RELATION_SIGNS.get(condition.rel_op, condition.rel_op)
-        return f"{sp.sstr(condition.lhs)} {sign} {sp.sstr(condition.rhs)}"
-    return sp.sstr(condition)
-
-
 def relation_form(
     lhs: sp.Basic | None, relation: str, rhs: sp.Basic, *, unicode: bool = True
 ) -> tuple[prettyForm, int, bool]:

@@ -115,7 +115,7 @@ def test_latex_escape_typesets_unicode_labels() -> None:
     assert escape("recognise σ and 1 − σ") == r"recognise $\sigma$ and 1 $-$ $\sigma$"
     assert escape("u ≔ 1 + e^(−x)") == r"u $:=$ 1 + e\textasciicircum{}($-$x)"
     assert escape("∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ)") == (
-        r"$\partial$s$_{i}$/$\partial$z$_{j}$ = s$_{i}$($\delta$$_{i}$$_{j}$ $-$ s$_{j}$)"
+        r"$\partial$s$_{i}$/$\partial$z$_{j}$ = s$_{i}$($\delta_{ij}$ $-$ s$_{j}$)"
     )
     assert escape("uⁿ, x², Λ") == r"u$^{n}$, x$^{2}$, $\Lambda$"
 

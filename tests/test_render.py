@@ -42,6 +42,18 @@ def test_latex_escapes_text() -> None:
     assert escape("50% of a_b & {c}") == r"50\% of a\_b \& \{c\}"
 
 
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("σ(1−σ)", r"$\sigma$(1$-\sigma$)"),  # one $…$ for neighbours: $$ would open display math
+        ("σ⁻¹", r"$\sigma^{-1}$"),  # not the double superscript ^{-}^{1}
+        ("50$ σ", r"50\$ $\sigma$"),
+    ],
+)
+def test_latex_escapes_neighbouring_symbols_as_one_formula(text: str, escaped: str) -> None:
+    assert escape(text) == escaped
+
+
 _LONG = ("x^3*sin(x)*exp(2*x)*cos(x)/(1+x^2)", 2)  # a derive diff wider and taller than a page
 
 

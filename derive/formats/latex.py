@@ -85,8 +85,17 @@ _VERDICT_MARKS = {
 
 
 def escape(text: str) -> str:
-    """``text`` safe inside ``\\text{…}`` or a paragraph: LaTeX's special characters escaped."""
-    return "".join(_special(char) for char in text)
+    """``text`` safe inside ``\\text{…}`` or a paragraph: LaTeX's special characters escaped.
+    Neighbouring symbols share one ``$…$`` (σ⁻¹ is ``$\\sigma^{-1}$``): ``$$`` would open display
+    math in Markdown and Jupyter."""
+    joined = _ADJACENT_MATH.sub("", "".join(_special(char) for char in text))
+    while _SCRIPTS.search(joined):  # ⁻¹ is ^{-1}, not the double superscript ^{-}^{1}
+        joined = _SCRIPTS.sub(r"\1{\2", joined)
+    return joined
+
+
+_ADJACENT_MATH = re.compile(r"(?<!\\)\$\$")
+_SCRIPTS = re.compile(r"([\^_])\{([^{}]*)\}\1\{")
 
 
 def render_align(
