@@ -689,3 +689,15 @@ def test_the_stacked_2d_view_is_refused_in_one_line() -> None:
     stacked = render(wide, "pretty").replace("─", " ")  # no table rule, as in a narrow stacked view
     with pytest.raises(DeriveError, match="2-D view"):
         check(stacked, "text")
+
+
+def test_a_sentences_full_stop_ends_a_claim() -> None:
+    # two right claims once read as one chain across ". \;\;" and came out WRONG twice
+    text = "$$ \\frac{d}{dx}\\,\\sin x = \\cos x. \\;\\; \\frac{d}{dx}\\,e^{x} = e^{x}. $$\n"
+    assert _statuses(text) == [(1, "symbolic"), (1, "symbolic")]
+    assert _statuses("$$ \\frac{d}{dx} x^{2.5} = 2.5 x^{1.5} $$\n") == [(1, "symbolic")]
+
+
+def test_the_invisible_delimiter_is_no_full_stop() -> None:
+    text = "$$ \\left. x^2 \\right|_{x=3} = 9 \\quad \\bigl. y \\bigr|_{y=1} = y $$\n"
+    assert [s for _, s in _statuses(text)][0] == "symbolic"

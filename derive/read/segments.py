@@ -180,6 +180,10 @@ _SEPARATOR = re.compile(
     r"|longrightarrow|therefore|because|quad|qquad|hence)(?![A-Za-z])"
     r"|\\(?:text|textrm|mbox|textnormal|textit|textbf)\s*\{(?:[^{}]|\{[^{}]*\})*\}(?!\s*[(_^])"
     r"|&&|,|;"
+    # a sentence's full stop with more math after it (not 2.5, not \ldots, not σ.(1 − σ))
+    r"|(?<![.\d\\])(?<!\\left)(?<!\\right)(?<!\\middle)(?<!\\big)(?<!\\Big)(?<!\\bigl)(?<!\\bigr)"
+    r"(?<!\\Bigl)(?<!\\Bigr)(?<!\\bigg)(?<!\\Bigg)(?<!\\biggl)(?<!\\biggr)(?<!\\Biggl)(?<!\\Biggr)"
+    r"\.(?!\.)(?=(?:\s|\\[;,:!]|~)+[^\s.])"
 )
 _WORDS = re.compile(r"\\(?:text|textrm|mbox|textnormal|textit|textbf)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 CONDITION_WORDS = re.compile(r"^\s*(?:if|for|when|whenever|provided|given|for all|as long as|on)\b", re.I)
