@@ -108,7 +108,13 @@ def render_align(
 ) -> str:
     """The definitions, steps and result as one ``align*`` (or ``aligned``) block; each step's
     verdict as a LaTeX comment (``comments``) or shown in its row (``verdicts``)."""
-    rows = _rows(derivation, comments=comments, verdicts=verdicts, log_notation=log_notation)
+    return _block(
+        _rows(derivation, comments=comments, verdicts=verdicts, log_notation=log_notation), environment
+    )
+
+
+def _block(rows: list[tuple[str, str]], environment: str) -> str:
+    """The rows in ``environment``, each with its verdict comment."""
     # The line break goes before the comment: after it, it would be commented out.
     body = "\n".join(
         row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
@@ -171,12 +177,10 @@ def _cells(row: str) -> list[str]:
     return [*cells, row[start:]]
 
 
-def _page_fits(derivation: Derivation, log_notation: LogNotation) -> list[str]:
+def _page_fits(block_rows: list[tuple[str, str]]) -> list[str]:
     """TeX that measures the widest entry of each column of the block and, when together they
     are wider than the text, widens the text and the page to fit: nothing runs off the page."""
-    rows = [
-        _cells(row) for row, _ in _rows(derivation, comments=False, verdicts=False, log_notation=log_notation)
-    ]
+    rows = [_cells(row) for row, _ in block_rows]
     columns = max(len(cells) for cells in rows)
     tex = [r"\newlength{\derivecell}\newlength{\derivewidest}"]
     for column in range(columns):
@@ -242,7 +246,8 @@ def render_latex(
 
     ``log_notation`` is ``"ln"`` (the default) or ``"log"``: how the natural logarithm is written.
     """
-    block = render_align(derivation, log_notation=log_notation)
+    rows = _rows(derivation, comments=True, verdicts=False, log_notation=log_notation)
+    block = _block(rows, "align*")
     reading = reading_line(derivation, log_notation=log_notation)
     if not standalone:
         return (f"{reading}\n\n" if reading else "") + block + "\n"
@@ -258,7 +263,7 @@ def render_latex(
             r"\allowdisplaybreaks % a long derivation goes on over the next page",
             # measured once the fonts are loaded; in the preamble, where readers look for no claims
             r"\AtBeginDocument{%",
-            *(f"{line}%" for line in _page_fits(derivation, log_notation)),
+            *(f"{line}%" for line in _page_fits(rows)),
             "}",
             r"\begin{document}",
             rf"\section*{{{title(derivation, log_notation=log_notation)}}}",
