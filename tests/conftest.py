@@ -14,6 +14,35 @@ from derive.library import get
 from derive.model import Derivation
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def required(variable: str) -> bool:
+    """True when CI asks for a tool (``DERIVE_REQUIRE_LATEX=1``): then its absence fails."""
+    return os.environ.get(variable) == "1"
+
+
+def pdflatex(source: str, folder: Path) -> str:
+    """Compile ``source`` with pdflatex in ``folder``; the log. Skips (or, where CI requires
+    pdflatex, fails) when it is not installed; fails with the log's end when it does not compile."""
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        if required("DERIVE_REQUIRE_LATEX"):
+            pytest.fail("pdflatex is required (DERIVE_REQUIRE_LATEX=1) but not installed")
+        pytest.skip("pdflatex not installed")
+    (folder / "doc.tex").write_text(source, encoding="utf-8")
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert (folder / "doc.pdf").stat().st_size > 1000
+    return (folder / "doc.log").read_text(errors="replace")
+
+
 # (class of claim, label, verdict status) -> count, filled by tests/test_trust.py
 TRUST_TALLY: Counter[tuple[str, str, str]] = Counter()
 _STATUSES = ("symbolic", "numeric", "failed", "undecided", "unchecked")

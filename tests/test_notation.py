@@ -4,8 +4,6 @@ rule names, no dx/dx, clean-up steps named for what they did, titles in mathemat
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from derive.model import Derivation
 from derive.oneline import derivative_title, one_line, split_title
 from derive.printing import latex, pretty
 
-from .conftest import run_derive
+from .conftest import pdflatex, run_derive
 
 x, w = sp.symbols("x w")
 
@@ -249,16 +247,5 @@ def test_one_line_writes_greek_names_as_letters() -> None:
 
 
 def test_title_with_math_compiles_with_pdflatex(tmp_path: Path) -> None:
-    if shutil.which("pdflatex") is None:
-        pytest.skip("pdflatex not installed")
     derivation = differentiate("x^3 sin(x) ln(x)", order=2)
-    source = tmp_path / "title.tex"
-    source.write_text(render(derivation, "latex", standalone=True), encoding="utf-8")
-    run = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stdout[-2000:]
+    pdflatex(render(derivation, "latex", standalone=True), tmp_path)

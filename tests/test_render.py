@@ -19,11 +19,9 @@ from derive.formats.pretty import render_text
 from derive.library import BUILTINS, get
 from derive.model import Derivation
 
+from .conftest import pdflatex, required
+
 HERE = Path(__file__).resolve().parent
-
-
-def _required(variable: str) -> bool:
-    return os.environ.get(variable) == "1"
 
 
 def test_latex_is_one_align_block_with_rules(sigmoid: Derivation) -> None:
@@ -59,23 +57,8 @@ _LONG = ("x^3*sin(x)*exp(2*x)*cos(x)/(1+x^2)", 2)  # a derive diff wider and tal
 
 @pytest.mark.parametrize("name", [*sorted(BUILTINS), "long diff"])
 def test_standalone_latex_compiles_with_pdflatex(name: str, tmp_path: Path) -> None:
-    if shutil.which("pdflatex") is None:
-        if _required("DERIVE_REQUIRE_LATEX"):
-            pytest.fail("pdflatex is required (DERIVE_REQUIRE_LATEX=1) but not installed")
-        pytest.skip("pdflatex not installed")
     derivation = differentiate(_LONG[0], order=_LONG[1]) if name == "long diff" else get(name)
-    source = tmp_path / "sigmoid.tex"
-    source.write_text(render_latex(derivation, standalone=True), encoding="utf-8")
-    run = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stdout[-2000:]
-    assert (tmp_path / "sigmoid.pdf").stat().st_size > 1000
-    log = (tmp_path / "sigmoid.log").read_text(errors="replace")
+    log = pdflatex(render_latex(derivation, standalone=True), tmp_path)
     assert "Warning" not in log
     assert "Overfull" not in log  # the page is as wide as the widest row: nothing runs off it
 
@@ -96,7 +79,7 @@ def test_markdown_has_a_display_block_per_equation(sigmoid: Derivation) -> None:
 def test_markdown_math_renders_with_katex(name: str) -> None:
     katex = os.environ.get("DERIVE_KATEX")
     if not katex or shutil.which("node") is None:
-        if _required("DERIVE_REQUIRE_KATEX"):
+        if required("DERIVE_REQUIRE_KATEX"):
             pytest.fail("KaTeX is required (DERIVE_REQUIRE_KATEX=1) but DERIVE_KATEX or node is missing")
         pytest.skip("set DERIVE_KATEX to a KaTeX package folder to run")
     derivation = get(name)
