@@ -58,12 +58,12 @@ _TOKEN = re.compile(
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>(?:(?![{_SUPERSCRIPT_CHARS}])[^\W\d])(?:(?![{_SUPERSCRIPT_CHARS}])\w)*'*)
   | (?P<superscript>[{_SUPERSCRIPT_CHARS}]+)
-  | (?P<op>\*\*|<=|>=|==|!=|[-+*/^(),=|!<>·×−÷\[\]{{}}_])
+  | (?P<op>\*\*|<=|>=|==|!=|[-+*/^(),=|!<>·×−÷≤≥≠\[\]{{}}_])
     """,
     re.VERBOSE,
 )
 
-_UNICODE_OPS = {"·": "*", "×": "*", "−": "-", "÷": "/"}
+_UNICODE_OPS = {"·": "*", "×": "*", "−": "-", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!="}
 _MATH_ONLY_OPS = frozenset("^|![]{}_") | _UNICODE_OPS.keys()
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
 
@@ -175,6 +175,12 @@ GREEK = frozenset(
 # one of these conventional names for an unspecified function: f(x) is f applied to x.
 UNDEFINED_FUNCTION_NAMES = frozenset("f g h F G H".split())
 _GROWING = frozenset("factorial binomial gamma loggamma polygamma digamma beta zeta".split())
+# Cases and a value at a point, in the math dialect as the linear text form writes them:
+# Piecewise((0, x ≤ 0), (x, otherwise)) and Subs(d/dx(f(x)), x, 0).
+_SPECIAL_FORMS = frozenset({"Piecewise", "piecewise", "Subs"})
+# Words that join or end conditions inside Piecewise(…); they are never split into letters.
+_CONDITION_WORDS = frozenset({"and", "or", "otherwise", "True"})
+_KEPT_WORDS = _SPECIAL_FORMS | _CONDITION_WORDS
 _COMPARISONS = {"<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "==": sp.Eq, "!=": sp.Ne}
 # A leading d/dx, d/dt, d^2/dx^2 or d²/dx²: the input asks for a derivative.
 _LEADING_D = re.compile(
@@ -304,7 +310,7 @@ class _Parser:
         split: list[tuple[str, list[str]]] = []
         for index, token in enumerate(tokens):
             word = token.text
-            if token.kind != "name" or self.known_word(word) or "_" in word:
+            if token.kind != "name" or self.known_word(word) or "_" in word or word in _KEPT_WORDS:
                 result.append(token)
                 continue
             if re.fullmatch(r"[^\W\d_]+\d+", word):
@@ -428,6 +434,8 @@ class _Parser:
         if self.token.kind != "end":
             if self.at(")", "]", "}"):
                 raise self.error(f"unbalanced {self.token.text!r}")
+            if self.token.text in _CONDITION_WORDS:
+                raise self.condition_word(self.token)
             raise self.error("unexpected text after the expression")
         return result
 
@@ -478,7 +486,7 @@ class _Parser:
     def starts_factor(self) -> bool:
         token = self.token
         if token.kind in ("number", "name"):
-            return True
+            return token.kind == "number" or token.text not in _CONDITION_WORDS  # x = 3 or x < 1
         return self.at("(", "[", "{") or (self.at("|") and self.abs_depth == 0)
 
     def unary(self) -> sp.Basic:
@@ -617,6 +625,10 @@ class _Parser:
 
     def name(self, token: _Token) -> sp.Basic:
         name = token.text
+        if self.dialect == "math" and name in _SPECIAL_FORMS and self.at("("):
+            return self.cases(token) if name != "Subs" else self.subs(token)
+        if self.dialect == "math" and name in _CONDITION_WORDS:
+            raise self.condition_word(token)
         if self.dialect == "math" and self.is_function_word(name) and not self.at("("):
             return self.application(token)
         if self.at("("):
@@ -626,6 +638,82 @@ class _Parser:
         if name in FUNCTIONS:
             raise self.error(f"function {name!r} needs an argument in parentheses", token)
         return sp.Symbol(name)
+
+    # -- cases and a value at a point -----------------------------------------------------------
+    def condition_word(self, token: _Token) -> ParseError:
+        return self.error(f"{token.text!r} belongs in a condition of Piecewise((value, condition), …)", token)
+
+    def cases(self, token: _Token) -> sp.Basic:
+        """``Piecewise((0, x ≤ 0), (x, otherwise))``: each case a value and its condition."""
+        self.expect("(")
+        pieces: list[tuple[sp.Basic, sp.Basic]] = []
+        with self.nested():
+            while True:
+                self.expect("(")
+                value = self.sum()
+                self.expect(",")
+                pieces.append((value, self.condition()))
+                self.expect(")")
+                if not self.at(","):
+                    break
+                self.advance()
+        self.expect(")")
+        return self.apply(sp.Piecewise, list(pieces), {}, token)
+
+    def condition(self) -> sp.Basic:
+        """``x < 0``, ``0 < x ≤ 1``, ``x > 1 or x < -1``, ``otherwise``: "and" binds tighter than "or"."""
+        if self.token.kind == "name" and self.token.text in ("otherwise", "True"):
+            self.advance()
+            return sp.true
+        alternatives = [self.conjunction()]
+        while self.token.kind == "name" and self.token.text == "or":
+            self.advance()
+            alternatives.append(self.conjunction())
+        return sp.Or(*alternatives)
+
+    def conjunction(self) -> sp.Basic:
+        parts = [self.relation()]
+        while self.token.kind == "name" and self.token.text == "and":
+            self.advance()
+            parts.append(self.relation())
+        return sp.And(*parts)
+
+    def relation(self) -> sp.Basic:
+        """A comparison, perhaps chained (``0 < x ≤ 1`` is 0 < x and x ≤ 1)."""
+        if not self.at("("):
+            left = self.sum()
+        else:  # (x > 0) and (x < 1): a bracketed condition, or a bracketed left side (x+1) < 2
+            start = self.index
+            self.advance()
+            try:
+                with self.nested():
+                    inner = self.condition()
+            except ParseError:
+                inner = None
+            if inner is not None and self.at(")"):
+                self.advance()
+                return inner
+            self.index = start
+            left = self.sum()
+        parts = []
+        while self.at(*_COMPARISONS) or self.at("="):
+            op = self.advance().text
+            right = self.sum()
+            parts.append(_COMPARISONS["==" if op == "=" else op](left, right))
+            left = right
+        if not parts:
+            raise self.error("expected a condition such as x < 0, or otherwise")
+        return sp.And(*parts)
+
+    def subs(self, token: _Token) -> sp.Basic:
+        """``Subs(d/dx(f(x)), x, 0)``: an expression's value where a variable takes a value."""
+        self.advance()  # "("
+        with self.nested():
+            args, _ = self.arguments()
+        self.expect(")")
+        if len(args) != 3 or not isinstance(args[1], sp.Symbol):
+            raise self.error("Subs takes an expression, a variable and its value: Subs(f(x), x, 0)", token)
+        return self.apply(sp.Subs, args, {}, token)
 
     # -- calculator notation: sin x, sin^2 x, sin^-1 x, log_2 x ------------------------------
     def application(self, token: _Token) -> sp.Basic:

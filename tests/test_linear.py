@@ -13,14 +13,6 @@ from derive.parse import parse
 
 from .conftest import run_derive
 
-# What the plain-text reader cannot read yet; each case fails until the reader learns it.
-READER_GAPS = {
-    "relu": "cases (Piecewise) have no syntax in the plain-text reader",
-    "leaky-relu": "cases (Piecewise) have no syntax in the plain-text reader",
-    "elu": "cases (Piecewise) have no syntax in the plain-text reader",
-    "selu": "cases (Piecewise) have no syntax in the plain-text reader",
-}
-
 DIFFS = [
     ("x^3*sin(x)*exp(2*x)*cos(x)/(1+x^2)", 2),
     ("x e^(-x^2)", 1),
@@ -50,15 +42,7 @@ def _assert_round_trip(derivation: Derivation) -> Derivation:
     return back
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=READER_GAPS[name], strict=True))
-        if name in READER_GAPS
-        else name
-        for name in BUILTINS
-    ],
-)
+@pytest.mark.parametrize("name", list(BUILTINS))
 def test_every_catalog_entry_reads_back_with_the_same_verdicts(name: str) -> None:
     _assert_round_trip(get(name))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 
 import pytest
@@ -163,3 +164,51 @@ def test_arbitrary_unicode_never_escapes_as_another_exception(text: str) -> None
     for dialect in ("math", "sympy"):
         with contextlib.suppress(ParseError):
             parse(text, dialect)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Piecewise((0, x ≤ 0), (x, otherwise))", sp.Piecewise((0, x <= 0), (x, True))),
+        ("piecewise((0, x<0), (x^2, x>=0))", sp.Piecewise((0, x < 0), (x**2, x >= 0))),
+        ("Piecewise((1, 0 < x ≤ 1), (0, True))", sp.Piecewise((1, (x > 0) & (x <= 1)), (0, True))),
+        (
+            "Piecewise((x, x > 1 or x < −1), (0, otherwise))",
+            sp.Piecewise((x, (x > 1) | (x < -1)), (0, True)),
+        ),
+        (
+            "Piecewise((0, (x > 0) and (x < 1) or x = 3), (1, otherwise))",
+            sp.Piecewise((0, ((x > 0) & (x < 1)) | sp.Eq(x, 3)), (1, True)),
+        ),
+        ("Piecewise((2x, (x + 1) < 2), (1, otherwise))", sp.Piecewise((2 * x, x < 1), (1, True))),
+        ("Piecewise((x, x ≠ 0), (1, otherwise))", sp.Piecewise((x, sp.Ne(x, 0)), (1, True))),
+        ("Subs(sin(y), y, x^2)", sp.Subs(sp.sin(y), y, x**2)),
+    ],
+)
+def test_cases_and_values_at_a_point_as_the_linear_text_form_writes_them(
+    text: str, expected: sp.Basic
+) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x and y", "belongs in a condition"),
+        ("otherwise + 1", "belongs in a condition"),
+        ("Piecewise((0, x))", "expected a condition"),
+        ("Piecewise(0, x < 0)", "expected '('"),
+        ("Piecewise((0, x < 0) (1, True))", "expected ')'"),
+        ("Subs(x, 1, 2)", "Subs takes an expression, a variable and its value"),
+        ("Subs(x, x)", "Subs takes an expression, a variable and its value"),
+    ],
+)
+def test_malformed_cases_are_parse_errors(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse(text)
+
+
+def test_bracketed_conditions_stay_linear_in_their_depth() -> None:
+    # a bracket may open a condition or a side of one: trying both must not double per level
+    deep = "Piecewise((0, " + "(" * 200 + "x + 1" + ")" * 200 + " < 1), (1, otherwise))"
+    assert parse(deep) == sp.Piecewise((0, x < 0), (1, True))

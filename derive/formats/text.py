@@ -88,6 +88,28 @@ class LinearPrinter(_OneLinePrinter):
                 text += f" + ({printed})" if isinstance(term, sp.Add) else f" + {printed}"
         return text
 
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        cases = ", ".join(
+            f"({self._print(value)}, {'otherwise' if condition is sp.true else self._print(condition)})"
+            for value, condition in expr.args
+        )
+        return f"Piecewise({cases})"
+
+    def _print_And(self, expr: sp.And) -> str:
+        return " and ".join(self._condition_part(part) for part in expr.args)
+
+    def _print_Or(self, expr: sp.Or) -> str:
+        return " or ".join(self._condition_part(part) for part in expr.args)
+
+    def _condition_part(self, part: sp.Basic) -> str:
+        """An ``or`` inside an ``and`` is bracketed ("and" binds tighter, as the reader reads it)."""
+        text = self._print(part)
+        return f"({text})" if isinstance(part, (sp.And, sp.Or)) else text
+
+    def _print_Subs(self, expr: sp.Subs) -> str:
+        (variable,), (point,) = expr.variables, expr.point  # derive writes one variable at a time
+        return f"Subs({self._print(expr.expr)}, {self._print(variable)}, {self._print(point)})"
+
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp == sp.Rational(1, 2):
             return f"sqrt({self._print(expr.base)})"  # the reader has no √

@@ -67,6 +67,7 @@ _NOT_EQUATIONS = {
     r"\gt": ">",
     r"\approx": "≈",
     r"\sim": "∼",
+    **{sign: sign for sign in "≠≤≥"},  # typed in plain text
 }
 _SIGMOID_PHRASE = re.compile(
     r"\b(the\s+sigmoid|the\s+logistic\s+(?:sigmoid\s+)?function|logistic\s+sigmoid)\b", re.I
@@ -330,7 +331,7 @@ def _is_condition(text: str) -> bool:
 _TEXT_DEFINITION = re.compile(r"^\s*(let|where|define|with|set)\s+(.*)$", re.IGNORECASE)
 _TEXT_SEPARATOR = re.compile(r"=>|->|,|;|\b(?:and|so|then|hence|thus|therefore)\b", re.I)
 _TEXT_CONDITION = re.compile(r"\b(?:if|for|when|where)\s+", re.I)
-_TEXT_RELATION = re.compile(r":=|!=|<=|>=|==|=|<|>")
+_TEXT_RELATION = re.compile(r":=|!=|<=|>=|==|=|<|>|≠|≤|≥")
 
 
 def _text_claims(text: str) -> _Document:
@@ -378,7 +379,7 @@ def _is_text_condition(text: str) -> bool:
     if len(parts) != 2:
         return False
     (left, _), (right, relation) = parts
-    if relation in ("!=", "<", ">", "<=", ">="):
+    if relation in ("!=", "<", ">", "<=", ">=", "≠", "≤", "≥"):
         return True
     return relation == "=" and bool(
         re.fullmatch(r"\s*[ijklm]\s*", left) and re.fullmatch(r"\s*[ijklm0-9]\s*", right)
