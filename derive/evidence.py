@@ -141,8 +141,10 @@ def _at_the_point(derivative: sp.Derivative) -> sp.Basic:
 
 
 def seed_of(*parts: sp.Basic) -> int:
-    """A seed fixed by the claim itself: the same claim gets the same points everywhere."""
-    return zlib.crc32("=".join(sp.srepr(p) for p in parts).encode())
+    """A seed fixed by the claim itself: the same claim gets the same points everywhere. A
+    ``Dummy`` counts as its name: its index depends on what the process made before."""
+    named = (p.xreplace({d: sp.Symbol(f"_{d.name}") for d in p.atoms(sp.Dummy)}) for p in parts)
+    return zlib.crc32("=".join(sp.srepr(p) for p in named).encode())
 
 
 # Where a function is real: log needs a positive argument, a root a nonnegative base, …
