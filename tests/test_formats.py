@@ -86,3 +86,25 @@ def test_json_keeps_the_kind(tmp_path: Path) -> None:
     derivation = differentiate("x^2 sin(x)")
     again = read(write(derivation))
     assert [s.kind for s in again.steps] == [s.kind for s in derivation.steps]
+
+
+def test_latex_and_markdown_are_printers_dispatching_on_the_model(sigmoid: Derivation) -> None:
+    from derive.formats.latex import DerivationLatexPrinter
+    from derive.formats.markdown import DerivationMarkdownPrinter
+    from derive.read.documents import check
+
+    class Marked(DerivationLatexPrinter):
+        def _print_Verdict(self, verdict: object) -> str:
+            return r"\text{VERDICT}"
+
+        def _justify_unreadable(self, step: object) -> str:
+            return r"\text{UNREAD}"
+
+    rows = Marked({"verdicts": True}).doprint(sigmoid)
+    assert rows.count(r"\text{VERDICT}") == len(sigmoid.steps) + 1
+    assert formats.render(sigmoid, "latex") == DerivationLatexPrinter().doprint(sigmoid)
+    assert formats.render(sigmoid, "markdown") == DerivationMarkdownPrinter().doprint(sigmoid)
+    unread = check("$$ x^2 = 2x + \\oint $$\n\n$$ \\frac{d}{dx} x^2 = 2x $$", "markdown")
+    assert unread.steps[0].kind is Kind.UNREADABLE
+    assert Marked().doprint(unread).count(r"\text{UNREAD}") == 1
+    assert "```latex" in DerivationMarkdownPrinter().doprint(unread)  # its own method: the source

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import ClassVar
 
-import sympy as sp
-
-from ..model import Definition, Derivation, Status, Step
+from ..errors import DeriveError
+from ..model import Definition, Derivation, Kind, Status, Step, Verdict
 from ..oneline import split_title
-from ..printing import LogNotation, latex
+from ..printing import DeriveLatexPrinter, LogNotation
+from . import LOG_NOTATIONS
 from .marks import continues, shown_steps, summary
 
 _SPECIAL = {
@@ -98,19 +99,117 @@ _ADJACENT_MATH = re.compile(r"(?<!\\)\$\$")
 _SCRIPTS = re.compile(r"([\^_])\{([^{}]*)\}\1\{")
 
 
-def render_align(
-    derivation: Derivation,
-    *,
-    environment: str = "align*",
-    comments: bool = True,
-    verdicts: bool = False,
-    log_notation: LogNotation = "ln",
-) -> str:
-    """The definitions, steps and result as one ``align*`` (or ``aligned``) block; each step's
-    verdict as a LaTeX comment (``comments``) or shown in its row (``verdicts``)."""
-    return _block(
-        _rows(derivation, comments=comments, verdicts=verdicts, log_notation=log_notation), environment
-    )
+class DerivationLatexPrinter(DeriveLatexPrinter):
+    """LaTeX for the model, by SymPy's own dispatch: as ``_print_Mul`` prints a product,
+    ``_print_Derivation`` prints a derivation (an ``align*`` block, or with ``standalone`` a
+    document), ``_print_Definition`` and ``_print_Step`` its rows and ``_print_Verdict`` a
+    verdict. What justifies a step is printed by the method named for its kind
+    (``_justify_unreadable``); a kind without its own method is justified by its rule's name.
+
+    Settings besides SymPy's: ``environment`` (``align*`` or ``aligned``), ``comments`` (each
+    verdict as a LaTeX comment after its row), ``verdicts`` (each verdict in its row) and
+    ``standalone``.
+    """
+
+    _default_settings: ClassVar[dict[str, object]] = {
+        **DeriveLatexPrinter._default_settings,
+        "environment": "align*",
+        "comments": True,
+        "verdicts": False,
+        "standalone": False,
+    }
+
+    def _print_Derivation(self, derivation: Derivation) -> str:
+        rows = self._rows(derivation)
+        block = _block(rows, self._settings["environment"])
+        reading = self._reading(derivation)
+        if not self._settings["standalone"]:
+            return (f"{reading}\n\n" if reading else "") + block + "\n"
+        return "\n".join(
+            [
+                r"\documentclass{article}",
+                r"\usepackage{amsmath}",
+                r"\allowdisplaybreaks % a long derivation goes on over the next page",
+                # measured once the fonts are loaded; in the preamble, where readers look for no claims
+                r"\AtBeginDocument{%",
+                *(f"{line}%" for line in _page_fits(rows)),
+                "}",
+                r"\begin{document}",
+                rf"\section*{{{self._title(derivation)}}}",
+                *([reading, ""] if reading else []),
+                block,
+                r"\subsection*{Verification}",
+                rf"{escape(summary(derivation))}. Each step was checked by \texttt{{derive}}:",
+                r"\sloppy % long method names break between words rather than run into the margin",
+                r"\begin{enumerate}",
+                *(rf"  \item {self._listed(step)}" for step in shown_steps(derivation)),
+                r"\end{enumerate}",
+                r"\end{document}",
+                "",
+            ]
+        )
+
+    def _rows(self, derivation: Derivation) -> list[tuple[str, str]]:
+        """Each row of the block, with its verdict comment."""
+        rows = [(self._print(d), "") for d in derivation.definitions]
+        previous: Step | None = None
+        for step in shown_steps(derivation):
+            lhs_shown = not continues(previous, step) or step is derivation.result
+            comment = f" % {step.verdict.describe()}".replace("\n", " ") if self._settings["comments"] else ""
+            rows.append((self._print(step, lhs_shown=lhs_shown), comment))
+            previous = step
+        return rows
+
+    def _print_Definition(self, definition: Definition) -> str:
+        lhs, rhs = self._print(definition.lhs), self._print(definition.rhs)
+        return rf"{lhs} &\mathrel{{:=}} {rhs} && \text{{definition}}"
+
+    def _print_Step(self, step: Step, lhs_shown: bool = True) -> str:
+        justify = getattr(self, f"_justify_{step.kind.name.lower()}", self._justify)
+        verdict = f" && {self._print(step.verdict)}" if self._settings["verdicts"] else ""
+        if step.kind is Kind.UNREADABLE:  # no sides: what stands in their place says why
+            return rf"& {justify(step)}{verdict}"
+        lhs, rhs = step.shown
+        left = self._print(lhs) if lhs_shown else ""
+        return rf"{left} &= {self._print(rhs)} && {justify(step)}{verdict}"
+
+    def _print_Verdict(self, verdict: Verdict) -> str:
+        return rf"{_VERDICT_MARKS[verdict.status]}\ \text{{{escape(verdict.describe())}}}"
+
+    def _justify(self, step: Step) -> str:
+        return rf"\text{{{escape(step.rule)}}}"
+
+    def _justify_unreadable(self, step: Step) -> str:
+        # the author's text goes in the list of verdicts, where it can wrap
+        where = f"line {step.line}" if step.line is not None else "this claim"
+        return rf"\text{{({where} was not read)}}"
+
+    def _listed(self, step: Step) -> str:
+        """A standalone document's list entry: what the verdict is about, and the verdict."""
+        name = step.rule or (f"line {step.line}" if step.line is not None else "claim")
+        text = f"{escape(name)}: {escape(step.verdict.describe())}"
+        return text + (rf" \texttt{{{escape(step.source)}}}" if step.kind is Kind.UNREADABLE else "")
+
+    def _reading(self, derivation: Derivation) -> str:
+        """``Reading: $x \\sin{\\left(x \\right)}$`` and the note, when the derivation was asked
+        for in text."""
+        if derivation.reading is None:
+            return ""
+        line = rf"Reading: ${self._print(derivation.reading)}$"
+        return line + (f"\n\nNote: {escape(derivation.note)}" if derivation.note else "")
+
+    def _title(self, derivation: Derivation) -> str:
+        """The title as LaTeX text: its words escaped, the expression it names typeset as math
+        (``Second derivative of $x^{3} \\sin{\\left(x \\right)}$``)."""
+        words, subject = split_title(derivation.title, derivation.subject)
+        return escape(words) if subject is None else f"{escape(words)} ${self._print(subject)}$"
+
+
+def printer(log_notation: LogNotation = "ln", **settings: object) -> DerivationLatexPrinter:
+    """The LaTeX printer with ``log_notation`` (``"ln"`` or ``"log"``) and other settings."""
+    if log_notation not in LOG_NOTATIONS:
+        raise DeriveError(f"unknown log notation {log_notation!r}; choose one of {', '.join(LOG_NOTATIONS)}")
+    return DerivationLatexPrinter({"ln_notation": log_notation == "ln", **settings})
 
 
 def _block(rows: list[tuple[str, str]], environment: str) -> str:
@@ -120,35 +219,6 @@ def _block(rows: list[tuple[str, str]], environment: str) -> str:
         row + (" \\\\" if i < len(rows) - 1 else "") + comment for i, (row, comment) in enumerate(rows)
     )
     return f"\\begin{{{environment}}}\n{body}\n\\end{{{environment}}}"
-
-
-def _rows(
-    derivation: Derivation, *, comments: bool, verdicts: bool, log_notation: LogNotation
-) -> list[tuple[str, str]]:
-    """Each row of the block, with its verdict comment."""
-
-    def tex(expr: sp.Basic) -> str:
-        return latex(expr, log_notation=log_notation)
-
-    rows: list[tuple[str, str]] = [
-        (rf"{tex(d.lhs)} &\mathrel{{:=}} {tex(d.rhs)} && \text{{definition}}", "")
-        for d in derivation.definitions
-    ]
-    previous: Step | None = None
-    for step in shown_steps(derivation):
-        comment = f" % {step.verdict.describe()}" if comments else ""
-        shown = rf" && {_VERDICT_MARKS[step.verdict.status]}\ \text{{{escape(step.verdict.describe())}}}"
-        shown = shown if verdicts else ""
-        if step.unreadable:  # the author's text goes in the list of verdicts, where it can wrap
-            where = f"line {step.line}" if step.line is not None else "this claim"
-            rows.append((rf"& \text{{({where} was not read)}}{shown}", comment.replace("\n", " ")))
-            previous = step
-            continue
-        shown_lhs, shown_rhs = step.shown
-        lhs = "" if continues(previous, step) and step is not derivation.result else tex(shown_lhs)
-        rows.append((rf"{lhs} &= {tex(shown_rhs)} && \text{{{escape(step.rule)}}}{shown}", comment))
-        previous = step
-    return rows
 
 
 _ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
@@ -211,32 +281,8 @@ _LETTERS = "abcdefghij"  # TeX names hold no digits: \derivecolumna, \derivecolu
 def notebook(derivation: Derivation) -> str:
     """For Jupyter's ``_repr_latex_``: every step with its rule and verdict (a wrong step's
     counterexample included) and the summary, so a notebook converted to PDF shows them."""
-    block = render_align(derivation, environment="aligned", comments=False, verdicts=True)
-    return f"$${block}$$\n\n{escape(summary(derivation))}"
-
-
-def _name(step: Step) -> str:
-    """What a verdict in the list is about: the rule, or the line of a document's claim."""
-    if step.rule:
-        return step.rule
-    return f"line {step.line}" if step.line is not None else "claim"
-
-
-def reading_line(derivation: Derivation, *, log_notation: LogNotation = "ln") -> str:
-    """``Reading: $x \\sin{\\left(x \\right)}$`` and the note, when the derivation was asked for in text."""
-    if derivation.reading is None:
-        return ""
-    line = rf"Reading: ${latex(derivation.reading, log_notation=log_notation)}$"
-    return line + (f"\n\nNote: {escape(derivation.note)}" if derivation.note else "")
-
-
-def title(derivation: Derivation, *, log_notation: LogNotation = "ln") -> str:
-    """The title as LaTeX text: its words escaped, the expression it names typeset as math
-    (``Second derivative of $x^{3} \\sin{\\left(x \\right)}$``)."""
-    words, subject = split_title(derivation.title, derivation.subject)
-    if subject is None:
-        return escape(words)
-    return f"{escape(words)} ${latex(subject, log_notation=log_notation)}$"
+    block = printer(environment="aligned", comments=False, verdicts=True).doprint(derivation)
+    return f"$${block.strip()}$$\n\n{escape(summary(derivation))}"
 
 
 def render_latex(
@@ -246,39 +292,7 @@ def render_latex(
 
     ``log_notation`` is ``"ln"`` (the default) or ``"log"``: how the natural logarithm is written.
     """
-    rows = _rows(derivation, comments=True, verdicts=False, log_notation=log_notation)
-    block = _block(rows, "align*")
-    reading = reading_line(derivation, log_notation=log_notation)
-    if not standalone:
-        return (f"{reading}\n\n" if reading else "") + block + "\n"
-    verdicts = "\n".join(
-        rf"  \item {escape(_name(step))}: {escape(step.verdict.describe())}"
-        + (rf" \texttt{{{escape(step.source)}}}" if step.unreadable else "")
-        for step in shown_steps(derivation)
-    )
-    return "\n".join(
-        [
-            r"\documentclass{article}",
-            r"\usepackage{amsmath}",
-            r"\allowdisplaybreaks % a long derivation goes on over the next page",
-            # measured once the fonts are loaded; in the preamble, where readers look for no claims
-            r"\AtBeginDocument{%",
-            *(f"{line}%" for line in _page_fits(rows)),
-            "}",
-            r"\begin{document}",
-            rf"\section*{{{title(derivation, log_notation=log_notation)}}}",
-            *([reading, ""] if reading else []),
-            block,
-            r"\subsection*{Verification}",
-            rf"{escape(summary(derivation))}. Each step was checked by \texttt{{derive}}:",
-            r"\sloppy % long method names break between words rather than run into the margin",
-            r"\begin{enumerate}",
-            verdicts,
-            r"\end{enumerate}",
-            r"\end{document}",
-            "",
-        ]
-    )
+    return printer(log_notation, standalone=standalone).doprint(derivation)
 
 
 def write(derivation: Derivation, *, standalone: bool = False, log_notation: LogNotation = "ln") -> str:
