@@ -148,13 +148,18 @@ class Step:
     why: str = ""
     verdict: Verdict = UNCHECKED
     line: int | None = None  # where an imported step stood in its source file
-    unreadable: str = ""  # why an imported claim could not be read
+    unreadable: str = ""  # why an imported claim could not be read (with Kind.UNREADABLE only)
     condition: sp.Basic | None = None  # the claim is made only where this holds (x > 0, i ≠ j)
     source: str = ""  # an imported claim's text, as its author wrote it
     written: tuple[sp.Basic, sp.Basic] | None = None  # its sides read without evaluating anything
     kind: Kind = Kind.STATED
     # for Kind.RULES, the rule objects the engine applied; not part of what the step claims
     rules: tuple[object, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        # the kind is the fact code reads; the reason comes with it, and only with it
+        if (self.kind is Kind.UNREADABLE) != bool(self.unreadable):
+            raise ValueError("a step is unreadable exactly when it carries the reason (Step.unread)")
 
     @classmethod
     def unread(cls, source: str, reason: str, *, line: int | None = None, rule: str = "") -> Step:

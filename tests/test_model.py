@@ -12,7 +12,7 @@ from derive.errors import DeriveError
 from derive.formats.json import derivation_from
 from derive.formats.json import read as read_json
 from derive.formats.json import write as write_json
-from derive.model import Definition, Derivation, Step
+from derive.model import Definition, Derivation, Kind, Step
 from derive.verify import verify
 
 x = sp.Symbol("x")
@@ -99,3 +99,11 @@ def test_step_objects_hold_sympy_expressions(sigmoid: Derivation) -> None:
     step = sigmoid.steps[0]
     assert isinstance(step.lhs, sp.Basic) and isinstance(step.rhs, sp.Basic)
     assert replace(step, rule="other") != step
+
+
+def test_a_step_is_unreadable_exactly_when_it_carries_the_reason() -> None:
+    assert Step.unread("x ≈ y", "not an equation").kind is Kind.UNREADABLE
+    with pytest.raises(ValueError, match="unreadable exactly when"):
+        Step(sp.Symbol("x"), sp.Symbol("x"), "", kind=Kind.UNREADABLE)
+    with pytest.raises(ValueError, match="unreadable exactly when"):
+        Step(sp.Symbol("x"), sp.Symbol("x"), "", unreadable="a reason")

@@ -49,7 +49,7 @@ def step_data(step: Step) -> dict[str, Any]:
         data["kind"] = step.kind.value
     if step.line is not None:
         data["line"] = step.line
-    if step.unreadable:
+    if step.kind is Kind.UNREADABLE:
         data["unreadable"] = step.unreadable
     if step.condition is not None:
         data["condition"] = sstr(step.condition)
@@ -143,6 +143,8 @@ def step_from(where: str, item: Any) -> Step:
     kind = item.get("kind", Kind.STATED.value)
     if kind not in {k.value for k in Kind}:
         raise DeriveError(f"{where}.kind: unknown kind {kind!r}")
+    if kind == Kind.UNREADABLE.value:
+        raise DeriveError(f"{where}.unreadable: a claim that was not read needs the reason")
     condition = item.get("condition")
     written = item.get("written")
     if written is not None:

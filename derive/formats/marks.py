@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import Derivation, Status, Step, Verdict
+from ..model import Derivation, Kind, Status, Step, Verdict
 
 
 def mark(verdict: Verdict, *, reason: bool = True) -> str:
@@ -45,7 +45,7 @@ def summary(derivation: Derivation) -> str:
     if counts.get("unchecked"):
         parts.append(f"{counts['unchecked']} not read")
     if derivation.result_is_added:
-        read = total - sum(1 for s in claims if s.unreadable)
+        read = total - sum(1 for s in claims if s.kind is Kind.UNREADABLE)
         text = f"{read} of {total} claims read: " + ", ".join(parts)
     else:
         text = f"{total} claims: " + ", ".join(parts)

@@ -23,7 +23,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Derivation, Status, Step
+from ..model import Derivation, Kind, Status, Step
 from ..oneline import one_line
 from ..printing import relation_form
 from .marks import continues, mark, summary
@@ -195,7 +195,7 @@ class _Row:
         if self.step is None:
             return Text("≔ by definition", style="dim")
         verdict = self.step.verdict
-        if self.step.unreadable:
+        if self.step.kind is Kind.UNREADABLE:
             # the reason a claim was not read goes on a line of its own, like a counterexample
             text = Text(f"{verdict.status.mark} {verdict.status.label}", style=STYLES[verdict.status])
             text.append("\n" + self.step.unreadable, style="red")
@@ -220,7 +220,7 @@ class DerivationView:
         previous: Step | None = None
         for number, step in enumerate(derivation.steps, 1):
             label = f"line {step.line}" if step.line is not None else str(number)
-            if step.unreadable:
+            if step.kind is Kind.UNREADABLE:
                 # a claim that was not read is shown as it was written, once
                 art = Art((step.source,), 0, 0)
             else:
@@ -234,7 +234,7 @@ class DerivationView:
         if not derivation.result_is_added:
             art = (
                 Art((result.source,), 0, 0)
-                if result.unreadable
+                if result.kind is Kind.UNREADABLE
                 else relation_art(*result.shown[:1], "=", result.shown[1])
             )
             self.result = _Row("", art, "result", result, bold=True)

@@ -18,7 +18,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..errors import DeriveError
-from ..model import Definition, Derivation, Status, Step
+from ..model import Definition, Derivation, Kind, Status, Step
 from ..oneline import _ARC, _OneLinePrinter
 from ..parse import ALIASES
 from ..printing import is_unevaluated
@@ -186,7 +186,7 @@ def render_linear(derivation: Derivation) -> str:
     )
     stated: set[sp.Basic] = set()
     for step in claims:
-        if step.unreadable:
+        if step.kind is Kind.UNREADABLE:
             # a claim that was not read has no expression to write: its text stays a comment
             status = step.verdict.status
             out.append(f"# {status.mark} {status.label}: {step.source}  ({step.unreadable})")

@@ -27,7 +27,7 @@ from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
 from .. import formats
 from ..errors import DeriveError, ParseError
-from ..model import Definition, Derivation, Step
+from ..model import Definition, Derivation, Kind, Step
 from ..parse import parse
 from ..printing import latex, pretty
 from . import segments as seg
@@ -646,7 +646,7 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
     if not steps:
         raise DeriveError("the document defines names but claims no step to check")
     variable = _variable(steps, definitions, variable)
-    last = next((s for s in reversed(steps) if s.unreadable == ""), steps[-1])
+    last = next((s for s in reversed(steps) if s.kind is not Kind.UNREADABLE), steps[-1])
     return Derivation(
         title,
         variable,
