@@ -58,13 +58,13 @@ _TOKEN = re.compile(
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>(?:(?![{_SUPERSCRIPT_CHARS}])[^\W\d])(?:(?![{_SUPERSCRIPT_CHARS}])\w)*'*)
   | (?P<superscript>[{_SUPERSCRIPT_CHARS}]+)
-  | (?P<op>\*\*|<=|>=|==|!=|[-+*/^(),=|!<>·×−÷≤≥≠\[\]{{}}_])
+  | (?P<op>\*\*|<=|>=|==|!=|[-+*/^(),=|!<>·×−÷≤≥≠&\[\]{{}}_])
     """,
     re.VERBOSE,
 )
 
 _UNICODE_OPS = {"·": "*", "×": "*", "−": "-", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!="}
-_MATH_ONLY_OPS = frozenset("^|![]{}_") | _UNICODE_OPS.keys()
+_MATH_ONLY_OPS = frozenset("^|![]{}_&") | _UNICODE_OPS.keys()
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 # Functions both dialects know, by the name SymPy prints.
@@ -176,10 +176,12 @@ GREEK = frozenset(
 UNDEFINED_FUNCTION_NAMES = frozenset("f g h F G H".split())
 _GROWING = frozenset("factorial binomial gamma loggamma polygamma digamma beta zeta".split())
 # Cases and a value at a point, in the math dialect as the linear text form writes them:
-# Piecewise((0, x ≤ 0), (x, otherwise)) and Subs(d/dx(f(x)), x, 0).
+# Piecewise((0, x ≤ 0), (x, otherwise)) and Subs(d/dx(f(x)), x, 0); cases also as SymPy users
+# type them, Piecewise((0, (x > 0) & (x < 1)), (x, true)), and in Mathematica's braces,
+# Piecewise[{{x, x > 0}}, 0] (no default: 0).
 _SPECIAL_FORMS = frozenset({"Piecewise", "piecewise", "Subs"})
 # Words that join or end conditions inside Piecewise(…); they are never split into letters.
-_CONDITION_WORDS = frozenset({"and", "or", "otherwise", "True"})
+_CONDITION_WORDS = frozenset({"and", "or", "otherwise", "True", "true"})
 _KEPT_WORDS = _SPECIAL_FORMS | _CONDITION_WORDS
 _COMPARISONS = {"<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "==": sp.Eq, "!=": sp.Ne}
 # A leading d/dx, d/dt, d^2/dx^2 or d²/dx²: the input asks for a derivative.
@@ -580,6 +582,9 @@ class _Parser:
             with self.nested():
                 items = self.items(closing)
             self.expect(closing)
+            if len(items) > 1 and self.dialect == "math":  # 2(x, y) or Piecewise[…] is no value
+                message = "a list (a, b) is not a value here; write it as a function's arguments"
+                raise self.error(message, token)
             return items[0] if len(items) == 1 else sp.Tuple(*items)
         if self.at("|") and self.dialect == "math":
             self.advance()
@@ -625,7 +630,7 @@ class _Parser:
 
     def name(self, token: _Token) -> sp.Basic:
         name = token.text
-        if self.dialect == "math" and name in _SPECIAL_FORMS and self.at("("):
+        if self.dialect == "math" and name in _SPECIAL_FORMS and self.at("(", "["):
             return self.cases(token) if name != "Subs" else self.subs(token)
         if self.dialect == "math" and name in _CONDITION_WORDS:
             raise self.condition_word(token)
@@ -645,24 +650,31 @@ class _Parser:
 
     def cases(self, token: _Token) -> sp.Basic:
         """``Piecewise((0, x ≤ 0), (x, otherwise))``: each case a value and its condition."""
-        self.expect("(")
+        closing = _CLOSING[self.advance().text]
+        listed = closing == "]" and self.at("{")  # Piecewise[{{value, condition}, …}, default]
+        if listed:
+            self.advance()
         pieces: list[tuple[sp.Basic, sp.Basic]] = []
         with self.nested():
             while True:
-                self.expect("(")
+                pair = _CLOSING[self.expect("{" if listed else "(").text]
                 value = self.sum()
                 self.expect(",")
                 pieces.append((value, self.condition()))
-                self.expect(")")
+                self.expect(pair)
                 if not self.at(","):
                     break
                 self.advance()
-        self.expect(")")
+            if listed:
+                self.expect("}")
+                default = self.sum() if self.at(",") and self.advance() else sp.Integer(0)
+                pieces.append((default, sp.true))
+        self.expect(closing)
         return self.apply(sp.Piecewise, list(pieces), {}, token)
 
     def condition(self) -> sp.Basic:
         """``x < 0``, ``0 < x ≤ 1``, ``x > 1 or x < -1``, ``otherwise``: "and" binds tighter than "or"."""
-        if self.token.kind == "name" and self.token.text in ("otherwise", "True"):
+        if self.token.kind == "name" and self.token.text in ("otherwise", "True", "true"):
             self.advance()
             return sp.true
         alternatives = [self.conjunction()]
@@ -673,7 +685,7 @@ class _Parser:
 
     def conjunction(self) -> sp.Basic:
         parts = [self.relation()]
-        while self.token.kind == "name" and self.token.text == "and":
+        while (self.token.kind == "name" and self.token.text == "and") or self.at("&"):
             self.advance()
             parts.append(self.relation())
         return sp.And(*parts)

@@ -183,6 +183,11 @@ def test_arbitrary_unicode_never_escapes_as_another_exception(text: str) -> None
         ("Piecewise((2x, (x + 1) < 2), (1, otherwise))", sp.Piecewise((2 * x, x < 1), (1, True))),
         ("Piecewise((x, x ≠ 0), (1, otherwise))", sp.Piecewise((x, sp.Ne(x, 0)), (1, True))),
         ("Subs(sin(y), y, x^2)", sp.Subs(sp.sin(y), y, x**2)),
+        # as SymPy users type them, and in Mathematica's braces (no default: 0)
+        ("Piecewise((0.5*x,x<0),(x, x>=0))", sp.Piecewise((x / 2, x < 0), (x, True))),
+        ("Piecewise((x, (x > -1) & (x < 1)), (1, true))", sp.Piecewise((x, (x > -1) & (x < 1)), (1, True))),
+        ("Piecewise[{{x^2, x < 0}}, 3x]", sp.Piecewise((x**2, x < 0), (3 * x, True))),
+        ("Piecewise[{{x, x > 0}}]", sp.Piecewise((x, x > 0), (0, True))),
     ],
 )
 def test_cases_and_values_at_a_point_as_the_linear_text_form_writes_them(
@@ -201,6 +206,8 @@ def test_cases_and_values_at_a_point_as_the_linear_text_form_writes_them(
         ("Piecewise((0, x < 0) (1, True))", "expected ')'"),
         ("Subs(x, 1, 2)", "Subs takes an expression, a variable and its value"),
         ("Subs(x, x)", "Subs takes an expression, a variable and its value"),
+        ("2(x, y)", "a list (a, b) is not a value"),
+        ("Piecewise[{{x, x > 0}, {0, x <= 0}]", "expected '}'"),
     ],
 )
 def test_malformed_cases_are_parse_errors(text: str, message: str) -> None:
