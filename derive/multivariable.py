@@ -31,7 +31,7 @@ from .differentiate import _real_parts, derive_steps
 from .errors import DeriveError, ParseError
 from .model import Definition, Derivation, Status, Step, Verdict
 from .oneline import one_line
-from .parse import UNDEFINED_FUNCTION_NAMES, parse, read
+from .parse import parse, read
 from .timing import expression_depth, recursion_room
 from .verify import DEFAULT_BUDGET, Budget, Expander, check_equation, verify
 
@@ -107,7 +107,12 @@ def _expression(expr: Expression, variables: tuple[sp.Symbol, ...], which: str =
     if isinstance(expr, str):
         if not expr.strip():
             raise DeriveError(f"{which or 'the expression'} is empty")
-        reading = read(expr, names=frozenset(v.name for v in variables))
+        try:
+            reading = read(expr, names=frozenset(v.name for v in variables))
+        except ParseError as exc:
+            if not which:
+                raise
+            raise ParseError(f"{which}: {exc.message}", exc.text, exc.column) from None
         expr, notes = reading.expr, list(reading.notes)
     if not isinstance(expr, sp.Basic):
         raise DeriveError(f"cannot differentiate a {type(expr).__name__}: give text or a SymPy expression")
@@ -380,7 +385,9 @@ def grad(expr: Expression, variables: Variables, budget: Budget | None = None) -
 
 
 def jacobian(
-    exprs: Expression | Sequence[Expression] | sp.MatrixBase, variables: Variables, budget: Budget | None = None
+    exprs: Expression | Sequence[Expression] | sp.MatrixBase,
+    variables: Variables,
+    budget: Budget | None = None,
 ) -> Derivation:
     """The verified Jacobian matrix of the functions ``exprs`` with respect to ``variables``.
 
@@ -402,14 +409,19 @@ def jacobian(
         functions, definitions, names = _named(readings, symbols)
         steps, values = _partials([r.expr for r in readings], functions, symbols, names)
         lhs = sp.ImmutableMatrix([[sp.Derivative(f, v) for v in symbols] for f in functions])
-        rhs = sp.ImmutableMatrix(
-            [[values[i, j] for j in range(len(symbols))] for i in range(len(functions))]
-        )
+        rhs = sp.ImmutableMatrix([[values[i, j] for j in range(len(symbols))] for i in range(len(functions))])
         result = Step(lhs, rhs, "result: the Jacobian, the partial derivatives above")
         # the functions as the column they form (a Tuple's LaTeX would read as a product)
         subject = sp.ImmutableMatrix([r.expr for r in readings]) if len(readings) > 1 else readings[0].expr
         title = f"Jacobian of {one_line(subject)}"
         return _finish(title, symbols, definitions, names, steps, result, readings, subject, budget)
+
+
+def _second(f: sp.Expr, i: int, j: int, symbols: tuple[sp.Symbol, ...]) -> sp.Derivative:
+    """∂²f/∂xᵢ∂xⱼ: the derivative in xᵢ of ∂f/∂xⱼ."""
+    if i == j:
+        return sp.Derivative(f, (symbols[i], 2))
+    return sp.Derivative(f, symbols[j], symbols[i])
 
 
 def hessian(expr: Expression, variables: Variables, budget: Budget | None = None) -> Derivation:
@@ -430,28 +442,28 @@ def hessian(expr: Expression, variables: Variables, budget: Budget | None = None
         functions, definitions, names = _named([reading], symbols)
         f = functions[0]
         steps, first = _partials([reading.expr], functions, symbols, names)
+        name = one_line(sp.Symbol(str(f.func)))
+        # entry (i, j) is ∂²f/∂xᵢ∂xⱼ, the derivative in xᵢ of ∂f/∂xⱼ (SymPy's Derivative(f, xⱼ, xᵢ)):
+        # on and above the diagonal it is worked out, below it it is the entry (j, i) reused
         second: dict[tuple[int, int], sp.Expr] = {}
         for i, j in itertools.combinations_with_replacement(range(n), 2):
             xi, xj = symbols[i], symbols[j]
-            lhs = sp.Derivative(f, xi, xj)
-            inner = f"∂{one_line(sp.Symbol(str(f.func)))}/∂{one_line(xi)}"
-            held = _others(symbols, xj)
-            rule = f"differentiate {inner} in {one_line(xj)}" + (f": {held}" if held else "")
-            start = Step(lhs, sp.Derivative(first[0, i], xj), rule)
-            stage, second[i, j] = _stage(first[0, i], xj, lhs, start, names)
+            held = _others(symbols, xi)
+            rule = f"differentiate ∂{name}/∂{one_line(xj)} in {one_line(xi)}" + (f": {held}" if held else "")
+            start = Step(_second(f, i, j, symbols), sp.Derivative(first[0, j], xi), rule)
+            stage, second[i, j] = _stage(first[0, j], xi, start.lhs, start, names)
             steps += stage
+        why = (
+            f"The Hessian is symmetric where {name} is twice continuously differentiable (Schwarz's "
+            "theorem), so this entry is not differentiated again; the equality is a claim like any "
+            "other, checked by working out both sides."
+        )
         for i, j in itertools.combinations(range(n), 2):
-            xi, xj = symbols[i], symbols[j]
-            lower, upper = sp.Derivative(f, xj, xi), sp.Derivative(f, xi, xj)
-            why = (
-                "The Hessian is symmetric where f is twice continuously differentiable (Schwarz's "
-                "theorem), so this entry is not differentiated again; the verifier checks the "
-                "equality itself, working out both sides."
-            )
+            lower, upper = _second(f, j, i, symbols), _second(f, i, j, symbols)
             steps.append(Step(lower, upper, "mixed partials are equal: reuse the entry above", why))
             steps.append(Step(lower, second[i, j], "the value found above"))
             second[j, i] = second[i, j]
-        lhs = sp.ImmutableMatrix([[sp.Derivative(f, symbols[i], symbols[j]) for j in range(n)] for i in range(n)])
+        lhs = sp.ImmutableMatrix([[_second(f, i, j, symbols) for j in range(n)] for i in range(n)])
         rhs = sp.ImmutableMatrix([[second[i, j] for j in range(n)] for i in range(n)])
         rule = "result: the Hessian, each mixed partial computed once"
         result = Step(lhs, rhs, rule)

@@ -123,7 +123,8 @@ def _matrix(where: str, rows: list[Any]) -> sp.ImmutableMatrix:
     if width == 0 or any(len(row) != width for row in rows):
         raise DeriveError(f"{where}: the rows of a matrix must be non-empty and of one length")
     entries = [
-        [_expression(f"{where}[{i}][{j}]", entry) for j, entry in enumerate(row)] for i, row in enumerate(rows)
+        [_expression(f"{where}[{i}][{j}]", entry) for j, entry in enumerate(row)]
+        for i, row in enumerate(rows)
     ]
     if any(isinstance(e, sp.MatrixBase) for row in entries for e in row):
         raise DeriveError(f"{where}: an entry of a matrix must be an expression string")
