@@ -246,14 +246,17 @@ def _function_name(exprs: Sequence[sp.Expr], count: int) -> list[sp.FunctionClas
 
 # -- verification of the matrix claim --------------------------------------------------------
 def matrix_verdict(
-    lhs: sp.MatrixBase, rhs: sp.MatrixBase, derivation: Derivation, budget: Budget = DEFAULT_BUDGET
+    lhs: sp.Basic, rhs: sp.Basic, derivation: Derivation, budget: Budget = DEFAULT_BUDGET
 ) -> Verdict:
     """The verdict on ``lhs = rhs`` between two matrices, entry by entry with the verifier.
 
-    Matrices of different shapes are unequal. The first entry that is wrong (or, failing that,
-    undecided) decides, and the method names it, ``entry (2, 1)``; otherwise the claim is
-    symbolic when every entry was proved, numeric when some were only verified numerically.
+    Matrices of different shapes are unequal, and so are a matrix and a scalar. The first entry
+    that is wrong (or, failing that, undecided) decides, and the method names it, ``entry (2,
+    1)``; otherwise the claim is symbolic when every entry was proved, numeric when some were
+    only verified numerically.
     """
+    if not (isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase)):
+        return Verdict(Status.FAILED, "one side is a matrix and the other is not")
     if lhs.shape != rhs.shape:
         return Verdict(
             Status.FAILED, f"the sides differ in shape: {lhs.rows}×{lhs.cols} and {rhs.rows}×{rhs.cols}"
@@ -284,16 +287,20 @@ def verify_matrices(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> 
     """:func:`derive.verify.verify`, with every claim between matrices decided entry by entry."""
     checked = verify(derivation, budget)
     verdicts = [
-        matrix_verdict(s.lhs, s.rhs, derivation, budget) if isinstance(s.lhs, sp.MatrixBase) else s.verdict
+        matrix_verdict(s.lhs, s.rhs, derivation, budget) if _about_matrices(s) else s.verdict
         for s in checked.steps
     ]
-    result = derivation.result
+    result = checked.result
     verdict = (
         matrix_verdict(result.lhs, result.rhs, derivation, budget)
-        if isinstance(result.lhs, sp.MatrixBase)
-        else checked.result.verdict
+        if _about_matrices(result)
+        else result.verdict
     )
     return checked.with_verdicts(verdicts, verdict)
+
+
+def _about_matrices(step: Step) -> bool:
+    return isinstance(step.lhs, sp.MatrixBase) or isinstance(step.rhs, sp.MatrixBase)
 
 
 # -- the three derivations -------------------------------------------------------------------
