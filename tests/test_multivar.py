@@ -5,8 +5,11 @@ format, JSON that reads back as a SymPy Matrix, and clean errors for bad input."
 from __future__ import annotations
 
 import json as jsonlib
+import os
 import random
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from functools import cache
 
@@ -22,7 +25,7 @@ from derive.model import Derivation, Status
 from derive.multivariable import matrix_verdict, variables_from, verify_matrices
 from derive.printing import latex
 
-from .conftest import ROOT, pdflatex
+from .conftest import ROOT, pdflatex, required
 
 x, y, z, w, b, r, t, p = sp.symbols("x y z w b r t p")
 
@@ -307,7 +310,34 @@ def test_linear_text_writes_matrices_on_one_line() -> None:
 
 def test_hessian_latex_compiles(tmp_path) -> None:
     derivation = derive.hessian("ln(x^2 + y^2 + z^2) + x y z", "x,y,z")
-    pdflatex(render(derivation, "latex", standalone=True), tmp_path)
+    log = pdflatex(render(derivation, "latex", standalone=True), tmp_path)
+    assert "Overfull" not in log  # the page is as wide as the widest row, the matrix included
+
+
+def test_markdown_matrices_render_with_katex() -> None:
+    katex = os.environ.get("DERIVE_KATEX")
+    if not katex or shutil.which("node") is None:
+        if required("DERIVE_REQUIRE_KATEX"):
+            pytest.fail("KaTeX is required (DERIVE_REQUIRE_KATEX=1) but DERIVE_KATEX or node is missing")
+        pytest.skip("set DERIVE_KATEX to a KaTeX package folder to run")
+    formulas = []
+    for derivation in (
+        derive.hessian("x^2 y^3 + e^(x y)", "x,y"),
+        derive.jacobian("r cos(t); r sin(t)", "r,t"),
+    ):
+        formulas += re.findall(r"^\$\$ (.*) \$\$$", render(derivation, "markdown"), flags=re.MULTILINE)
+    assert any(r"\begin{bmatrix}" in formula for formula in formulas)
+    run = subprocess.run(
+        ["node", str(ROOT / "tests" / "js" / "katex_check.js")],
+        input=jsonlib.dumps(formulas),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    results = [jsonlib.loads(line) for line in run.stdout.splitlines()]
+    assert len(results) == len(formulas)
+    assert [r for r in results if not r["ok"]] == []
 
 
 @pytest.mark.parametrize("width", [80, 60])
