@@ -222,7 +222,13 @@ def _stage(
 ) -> tuple[list[Step], sp.Expr]:
     """The steps of one partial derivative of ``expr`` by the engine, written about ``lhs``
     (``∂f/∂x``) after the step ``first`` that says what is differentiated; and its value."""
-    engine = derive_steps(expr, var)
+    try:
+        engine = derive_steps(expr, var)
+    except ValueError as exc:  # SymPy refusing a derivative the engine wrote (f'(g(x)) with g(x) = 2x)
+        reason = " ".join(str(exc).split())
+        raise DeriveError(
+            f"cannot differentiate {one_line(expr)} in {one_line(var)} step by step: {reason}"
+        ) from None
     mapping = names.adopt(engine.definitions)
     steps = [first]
     for step in engine.steps:

@@ -440,6 +440,15 @@ def test_cli_exits_0_when_verified(derive_cli, args: list[str]) -> None:
         assert isinstance(json.read(run.stdout).result.rhs, sp.MatrixBase)
 
 
+@pytest.mark.parametrize("expression", ["g(x y)", "max(x, y)", "x^2 floor(y)", "f(x) + y", "|x - y|"])
+def test_cli_never_shows_a_traceback(derive_cli, expression: str) -> None:
+    run = derive_cli("grad", expression, "--vars", "x,y")
+    assert "Traceback" not in run.stderr
+    assert run.returncode in (0, 2, 3), run.stderr
+    if run.returncode == 2:
+        assert len(run.stderr.splitlines()) == 1
+
+
 def test_cli_hessian_at_80_columns(derive_cli) -> None:
     run = derive_cli("hessian", "x y z/(x^2 + y^2 + z^2 + 1)", "--vars", "x,y,z", timeout=600)
     assert run.returncode == 0, run.stderr
