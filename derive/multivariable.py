@@ -9,7 +9,8 @@ w, …) are shared across the stages, one per distinct inner expression.
 The result is one claim about a matrix: the matrix of the partial derivatives (as ``Derivative``
 objects) equals the matrix of their values. The verifier decides equations between scalars, so
 this module checks that claim entry by entry with it, and states in the verdict how many entries
-were checked.
+were checked. Each stage is verified as a derivation about its own variable
+(:func:`verify_partials`).
 
 The Hessian differentiates each first partial derivative again, but only for the entries on and
 above the diagonal; an entry below it is the mixed partial derivative already computed in the
@@ -230,13 +231,18 @@ def _stage(
             f"cannot differentiate {one_line(expr)} in {one_line(var)} step by step: {reason}"
         ) from None
     mapping = names.adopt(engine.definitions)
+    # f' at g(x) is Subs(d/dξ f(ξ), ξ, g(x)) with a bound name of the stage's own choosing, which
+    # another stage may have given to an inner function: every bound name gets a new one
+    bound = {v for step in engine.steps for sub in step.rhs.atoms(sp.Subs) for v in sub.variables}
+    mapping.update({v: names.fresh() for v in sorted(bound, key=str)})
+    value = engine.result.rhs.xreplace(mapping)
     steps = [first]
     for step in engine.steps:
         rhs = step.rhs.xreplace(mapping)
-        if step.rhs == engine.result.rhs and rhs == steps[-1].rhs:
+        if rhs == value and rhs == steps[-1].rhs:
             continue  # the engine's closing "differentiate" step repeats a value it has shown
         steps.append(replace(step, lhs=lhs, rhs=rhs))
-    return steps, engine.result.rhs
+    return steps, value
 
 
 def _function_name(exprs: Sequence[sp.Expr], count: int) -> list[sp.FunctionClass]:
@@ -269,14 +275,20 @@ def matrix_verdict(
         )
     expander = Expander(derivation.definitions, derivation.variable)
     verdicts: list[Verdict] = []
+    first_open: Verdict | None = None  # the first entry neither proved nor refuted
     for (i, j), left in _entries(lhs):
         verdict = check_equation(
             left, rhs[i, j], derivation.definitions, derivation.variable, budget, expander
         )
         if not verdict.ok:
             at = f"entry ({i + 1}, {j + 1})"
-            return replace(verdict, method=f"{at}: {verdict.method}" if verdict.method else at)
+            verdict = replace(verdict, method=f"{at}: {verdict.method}" if verdict.method else at)
+            if verdict.status is Status.FAILED:
+                return verdict
+            first_open = first_open or verdict
         verdicts.append(verdict)
+    if first_open is not None:
+        return first_open
     methods = sorted({v.method for v in verdicts})
     status = Status.NUMERIC if any(v.status is Status.NUMERIC for v in verdicts) else Status.SYMBOLIC
     count = len(verdicts)
@@ -289,20 +301,39 @@ def _entries(matrix: sp.MatrixBase) -> Iterator[tuple[tuple[int, int], sp.Expr]]
             yield (i, j), matrix[i, j]
 
 
-def verify_matrices(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivation:
-    """:func:`derive.verify.verify`, with every claim between matrices decided entry by entry."""
-    checked = verify(derivation, budget)
-    verdicts = [
-        matrix_verdict(s.lhs, s.rhs, derivation, budget) if _about_matrices(s) else s.verdict
-        for s in checked.steps
-    ]
-    result = checked.result
-    verdict = (
-        matrix_verdict(result.lhs, result.rhs, derivation, budget)
-        if _about_matrices(result)
-        else result.verdict
-    )
-    return checked.with_verdicts(verdicts, verdict)
+def verify_partials(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivation:
+    """A copy of a derivation about several variables with a fresh verdict on every step.
+
+    The verifier reads a derivative with respect to an inner name (dh/dw, with w := y²) through
+    the derivation's one variable, so each stage is verified as a derivation about its own
+    variable, the one its left side differentiates in last, as ``derive diff --var y`` would
+    verify it; consecutive steps about the same variable are verified together, so a step that
+    rewrites the line above is compared with it. A claim between matrices is decided entry by
+    entry (:func:`matrix_verdict`).
+    """
+    verdicts: list[Verdict] = []
+    for variable, group in itertools.groupby(derivation.steps, key=lambda s: _stage_variable(s, derivation)):
+        steps = tuple(group)
+        part = replace(derivation, variable=variable, steps=steps, result=steps[-1])
+        checked = verify(part, budget)
+        verdicts += [
+            matrix_verdict(s.lhs, s.rhs, part, budget) if _about_matrices(s) else s.verdict
+            for s in checked.steps
+        ]
+    result = derivation.result
+    if _about_matrices(result):
+        verdict = matrix_verdict(result.lhs, result.rhs, derivation, budget)
+    else:
+        part = replace(derivation, variable=_stage_variable(result, derivation), steps=())
+        verdict = verify(part, budget).result.verdict
+    return derivation.with_verdicts(verdicts, verdict)
+
+
+def _stage_variable(step: Step, derivation: Derivation) -> sp.Symbol:
+    """The variable a step's stage differentiates in: the last one of its left side."""
+    if isinstance(step.lhs, sp.Derivative) and isinstance(step.lhs.variable_count[-1][0], sp.Symbol):
+        return step.lhs.variable_count[-1][0]
+    return derivation.variable
 
 
 def _about_matrices(step: Step) -> bool:
@@ -364,7 +395,7 @@ def _finish(
         note="; ".join(note for r in readings for note in r.notes),
         subject=subject,
     )
-    return verify_matrices(derivation, budget or DEFAULT_BUDGET)
+    return verify_partials(derivation, budget or DEFAULT_BUDGET)
 
 
 def _depth(readings: Sequence[_Reading]) -> int:

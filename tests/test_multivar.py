@@ -22,7 +22,7 @@ from derive.formats import json, render
 from derive.formats.pretty import render_text
 from derive.formats.text import linear
 from derive.model import Derivation, Status
-from derive.multivariable import matrix_verdict, variables_from, verify_matrices
+from derive.multivariable import matrix_verdict, variables_from, verify_partials
 from derive.printing import latex
 
 from .conftest import ROOT, pdflatex, required
@@ -201,7 +201,7 @@ def test_a_wrong_reused_value_is_caught() -> None:
     index = next(i for i, s in enumerate(derivation.steps) if s.rule == "the value found above")
     steps = list(derivation.steps)
     steps[index] = replace(steps[index], rhs=steps[index].rhs + 1)
-    checked = verify_matrices(replace(derivation, steps=tuple(steps)))
+    checked = verify_partials(replace(derivation, steps=tuple(steps)))
     assert checked.steps[index].verdict.status is Status.FAILED
 
 
@@ -215,7 +215,7 @@ def test_a_wrong_matrix_entry_is_caught_and_named() -> None:
     assert matrix_verdict(result.lhs, result.rhs, derivation).status is Status.SYMBOLIC
     shape = matrix_verdict(result.lhs, result.rhs.T, derivation)
     assert shape.status is Status.FAILED and "shape" in shape.method
-    tampered = verify_matrices(replace(derivation, result=replace(result, rhs=wrong)))
+    tampered = verify_partials(replace(derivation, result=replace(result, rhs=wrong)))
     assert tampered.result.verdict.status is Status.FAILED
 
 
@@ -230,6 +230,14 @@ def test_other_names_are_constants_and_shared_inner_names_are_unique() -> None:
     assert len(values) == len(set(values)), "one name per distinct inner expression"
     assert "w held constant" in " ".join(s.rule for s in derivation.steps)
     assert "b held constant" in " ".join(s.rule for s in derivation.steps)
+
+
+def test_unspecified_functions_of_inner_expressions_verify_in_every_stage() -> None:
+    # dh/dw with w := y² is read through y in the y stages; f' at g(x) keeps its own bound name
+    derivation = derive.hessian("g(x^2) + h(y^2) + sin(x y)", "x,y")
+    _fully_verified(derivation)
+    bound = {v for s in derivation.steps for sub in s.rhs.atoms(sp.Subs) for v in sub.variables}
+    assert bound and not bound & {d.lhs for d in derivation.definitions}
 
 
 def test_function_name_avoids_the_names_in_the_expression() -> None:
