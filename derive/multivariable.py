@@ -40,8 +40,9 @@ from .verify import DEFAULT_BUDGET, Budget, Expander, check_equation, verify
 # its own after the n of the gradient, each verified step by step.
 MAX_VARIABLES = 10
 MAX_FUNCTIONS = 10
-# the names a function of several variables is given, the first one free
-_FUNCTION_NAMES = ("f", "g", "h", "F", "G", "H", "phi", "psi")
+# the names functions of several variables are given, the first ones free: not e, d (read as a
+# differential), i, j, k, l, m, n (indices), u, v, w (the engine's inner names) nor x, y, z, t
+_FUNCTION_NAMES = tuple("fghFGHpqrsabcABCPQRS")
 
 Variables = str | sp.Symbol | Sequence[str | sp.Symbol]
 Expression = str | sp.Expr
@@ -246,14 +247,17 @@ def _stage(
 
 
 def _function_name(exprs: Sequence[sp.Expr], count: int) -> list[sp.FunctionClass]:
-    """Names for the functions (``f``, or ``f_1 … f_m``) that none of them uses already."""
+    """One-letter names for the functions (f, or f, g, h, … for a Jacobian) that none of them uses.
+
+    One letter, because every reader of derive's formats takes ``f(x, y)``, ``g(x, y)`` as a
+    function of x and y, where ``f_{1}(x, y)`` in LaTeX would not be read back.
+    """
     used = {str(a.func) for e in exprs for a in e.atoms(AppliedUndef)}
     used |= {s.name for e in exprs for s in e.free_symbols}
-    for base in _FUNCTION_NAMES:
-        chosen = [base] if count == 1 else [f"{base}_{i}" for i in range(1, count + 1)]
-        if not used & {base, *chosen}:
-            return [sp.Function(name) for name in chosen]
-    raise DeriveError("every name for the function is taken by the expression itself")
+    free = [name for name in _FUNCTION_NAMES if name not in used]
+    if len(free) < count:
+        raise DeriveError("the expressions use every name a function could be given here")
+    return [sp.Function(name) for name in free[:count]]
 
 
 # -- verification of the matrix claim --------------------------------------------------------
@@ -438,7 +442,7 @@ def jacobian(
     ``exprs`` is text with the functions separated by semicolons (``"x y; x + y"``), a sequence
     of texts or SymPy expressions, or a SymPy vector. Entry (i, j) is ∂fᵢ/∂xⱼ, each a stage of its
     own worked out and verified as in :func:`grad`; the result, the m×n matrix, is checked entry
-    by entry. The functions are named f_1 … f_m (f for one).
+    by entry. The functions are named f, g, h, … (letters the expressions do not use).
     """
     symbols = variables_from(variables)
     items = _functions(exprs)
