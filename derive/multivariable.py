@@ -89,6 +89,8 @@ def _variable(item: str | sp.Symbol, position: int) -> sp.Symbol:
         symbol = parse(item, names=frozenset({item}))
     except ParseError:
         symbol = None
+    if len(item.split()) > 1:
+        raise DeriveError(f"{item!r} is not a name: separate the variables with commas, e.g. x,y")
     if not isinstance(symbol, sp.Symbol) or symbol.name != item:
         raise DeriveError(f"{item!r} is not a name a variable can have (e.g. x, t, x_1, theta)")
     return symbol

@@ -394,7 +394,7 @@ def test_a_small_matrix_is_drawn_whole() -> None:
         ("x,2x", "not a name"),
         ("x,sin", "not a name"),
         ("x,e", "not a name"),
-        ("x y", "not a name"),
+        ("x y", "separate the variables with commas"),
         ("x,z", "does not occur"),
         ([], "no variables"),
         (",".join(f"x_{i}" for i in range(11)), "at most 10"),
