@@ -226,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     properties.set_defaults(handler=_showing(_properties))
     gradient = commands.add_parser(
         "gradient",
-        help="where the derivative is small: the vanishing gradient",
+        help="where the derivative is small: the vanishing gradient of a catalog function "
+        "(for ∇f of an expression see 'derive grad')",
         epilog=_examples("derive gradient sigmoid", "derive gradient tanh --threshold 0.001"),
     )
     gradient.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _output_options(gradient)
     gradient.set_defaults(handler=_showing(_gradient))
+    _several_variables(commands)
     plot = commands.add_parser(
         "plot",
         help="draw a function and its derivative (needs matplotlib: derive-steps[plot])",
@@ -256,6 +258,72 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=_export)
     return parser
+
+
+# -- functions of several variables: grad, jacobian, hessian ---------------------------------------
+def _several_variables(commands: argparse._SubParsersAction) -> None:
+    """The commands about functions of several variables, each with ``--vars``."""
+    vars_help = "the variables, separated by commas, e.g. x,y,z; other names are constants"
+    grad = commands.add_parser(
+        "grad",
+        help="the gradient of an expression in several variables (∂f/∂x, ∂f/∂y, …), step by step",
+        description="The gradient of EXPR: each partial derivative is worked out step by step with "
+        "the other variables held constant, and every step is verified. Not to be confused with "
+        "'derive gradient NAME', the vanishing gradient of a catalog function.",
+        epilog=_examples(
+            'derive grad "x^2 sin(y)" --vars x,y',
+            'derive grad "x y z + e^(x z)" --vars x,y,z -f latex -o grad.tex',
+            'derive grad "1/(1+exp(-(w*x+b)))" --vars w,b      x is a constant here',
+            'derive grad --vars x,y -- "-x^2 y"                 an expression starting with -',
+        ),
+    )
+    grad.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 sin(y)"')
+    jacobian = commands.add_parser(
+        "jacobian",
+        help="the Jacobian matrix of several functions, each entry step by step",
+        description="The Jacobian of the functions F (separated by semicolons): entry (i, j) is the "
+        "partial derivative of the i-th function in the j-th variable, each worked out step by "
+        "step and verified; the matrix is checked entry by entry.",
+        epilog=_examples(
+            'derive jacobian "x y; x + y^2" --vars x,y',
+            'derive jacobian "r cos(t); r sin(t)" --vars r,t -f markdown',
+        ),
+    )
+    jacobian.add_argument("expression", metavar="F", help='the functions, e.g. "x y; x + y^2"')
+    hessian = commands.add_parser(
+        "hessian",
+        help="the Hessian matrix of an expression, each second derivative step by step",
+        description="The Hessian of EXPR: the first partial derivatives, then each second derivative "
+        "on and above the diagonal, step by step; the mixed partials below the diagonal are "
+        "reused, and that equality is verified too.",
+        epilog=_examples(
+            'derive hessian "x^2 y^3 + e^(x y)" --vars x,y',
+            'derive hessian "ln(x^2 + y^2 + z^2)" --vars x,y,z -f latex --standalone -o h.tex',
+        ),
+    )
+    hessian.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 y^3"')
+    for command, handler in ((grad, _grad), (jacobian, _jacobian), (hessian, _hessian)):
+        command.add_argument("--vars", required=True, metavar="X,Y,…", help=vars_help)
+        _output_options(command)
+        command.set_defaults(handler=_showing(handler))
+
+
+def _grad(args: argparse.Namespace) -> Derivation:
+    from .multivariable import grad
+
+    return grad(args.expression, args.vars)
+
+
+def _jacobian(args: argparse.Namespace) -> Derivation:
+    from .multivariable import jacobian
+
+    return jacobian(args.expression, args.vars)
+
+
+def _hessian(args: argparse.Namespace) -> Derivation:
+    from .multivariable import hessian
+
+    return hessian(args.expression, args.vars)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -82,6 +82,14 @@ class _OneLinePrinter(StrPrinter):
     def _print_Mul(self, expr: sp.Mul) -> str:
         return super()._print_Mul(expr).replace("*", "·")
 
+    def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        """A matrix on one line, rows separated by semicolons: ``[a, b; c, d]``, a column
+        ``[a; b]``, a row ``[a, b]`` (the notation of MATLAB, Octave and Julia)."""
+        rows = (", ".join(self._print(expr[i, j]) for j in range(expr.cols)) for i in range(expr.rows))
+        return f"[{'; '.join(rows)}]"
+
+    _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         (variable, count), *_ = expr.variable_count
         order = "" if count == 1 else str(count).translate(_SUPERSCRIPTS)

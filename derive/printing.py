@@ -117,9 +117,11 @@ class DeriveLatexPrinter(LatexPrinter):
         name = _leibniz_name(expr)
         d = r"\partial" if requires_partial(expr.expr) else "d"
         order = sum(count for _, count in expr.variable_count)
+        # the variable differentiated by first is written last, ∂²f/∂y∂x for Derivative(f, x, y),
+        # as SymPy's own printers and the usual notation write a mixed partial derivative
         bottom = " ".join(
             f"{d} {self._print(v)}" if count == 1 else f"{d} {self._print(v)}^{{{count}}}"
-            for v, count in expr.variable_count
+            for v, count in reversed(expr.variable_count)
         )
         if name is not None:
             top = f"{d} {self._print(name)}" if order == 1 else f"{d}^{{{order}}} {self._print(name)}"
@@ -180,7 +182,7 @@ class DerivePrettyPrinter(PrettyPrinter):
             top = top ** prettyForm(str(order))
         top = prettyForm(*top.right(self._print(name)))
         bottom: prettyForm | None = None
-        for v, count in expr.variable_count:
+        for v, count in reversed(expr.variable_count):  # the first variable last, as in LaTeX
             part = prettyForm(*self._print(v).left(d))
             if count > 1:
                 part = part ** prettyForm(str(count))
@@ -227,7 +229,9 @@ def latex(expr: sp.Basic, *, log_notation: LogNotation = "ln") -> str:
     """
     if log_notation not in LOG_NOTATIONS:
         raise DeriveError(f"unknown log notation {log_notation!r}; choose one of {', '.join(LOG_NOTATIONS)}")
-    return DeriveLatexPrinter({"ln_notation": log_notation == "ln"}).doprint(expr)
+    # matrices as amsmath's bmatrix, which pdflatex, MathJax, KaTeX and derive's reader all know
+    settings = {"ln_notation": log_notation == "ln", "mat_str": "bmatrix", "mat_delim": ""}
+    return DeriveLatexPrinter(settings).doprint(expr)
 
 
 def pretty(expr: sp.Basic, *, unicode: bool = True) -> str:

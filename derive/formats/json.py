@@ -21,6 +21,14 @@ from ..printing import latex, sstr
 
 
 # -- writing ----------------------------------------------------------------------------------------
+def expression_data(expr: sp.Basic) -> str | list[list[str]]:
+    """An expression as a string; a matrix (a gradient, a Jacobian, a Hessian) as a list of its
+    rows, each a list of its entries' strings."""
+    if isinstance(expr, sp.MatrixBase):
+        return [[sstr(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]
+    return sstr(expr)
+
+
 def verdict_data(verdict: Verdict) -> dict[str, Any]:
     """The ``verification`` object of a step (its status is the step's ``verdict`` key)."""
     data: dict[str, Any] = {"method": verdict.method}
@@ -37,8 +45,8 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
 def step_data(step: Step) -> dict[str, Any]:
     """One step; optional keys appear only when they say something."""
     data: dict[str, Any] = {
-        "lhs": sstr(step.lhs),
-        "rhs": sstr(step.rhs),
+        "lhs": expression_data(step.lhs),
+        "rhs": expression_data(step.rhs),
         "rule": step.rule,
         "why": step.why,
         "latex": latex(step.equation),
@@ -56,7 +64,7 @@ def step_data(step: Step) -> dict[str, Any]:
     if step.source:
         data["source"] = step.source
     if step.written is not None:
-        data["written"] = {"lhs": sstr(step.written[0]), "rhs": sstr(step.written[1])}
+        data["written"] = {"lhs": expression_data(step.written[0]), "rhs": expression_data(step.written[1])}
     return data
 
 
@@ -75,11 +83,11 @@ def derivation_data(derivation: Derivation) -> dict[str, Any]:
     if derivation.input:
         data["input"] = derivation.input
     if derivation.reading is not None:
-        data["reading"] = sstr(derivation.reading)
+        data["reading"] = expression_data(derivation.reading)
     if derivation.note:
         data["note"] = derivation.note
     if derivation.subject is not None:
-        data["subject"] = sstr(derivation.subject)
+        data["subject"] = expression_data(derivation.subject)
     data["variable"] = sstr(derivation.variable)
     data["definitions"] = [definition_data(d) for d in derivation.definitions]
     data["steps"] = [step_data(s) for s in derivation.steps]
@@ -97,12 +105,30 @@ def write(derivation: Derivation, *, standalone: bool = False, log_notation: str
 
 # -- reading ----------------------------------------------------------------------------------------
 def _expression(where: str, value: Any) -> sp.Expr:
+    if isinstance(value, list):
+        return _matrix(where, value)
     if not isinstance(value, str):
         raise DeriveError(f"{where}: expected an expression string")
     try:
         return parse(value, "sympy")
     except DeriveError as exc:
         raise DeriveError(f"{where}: {exc}") from None
+
+
+def _matrix(where: str, rows: list[Any]) -> sp.ImmutableMatrix:
+    """A matrix from the list of its rows, each a list of expression strings of one length."""
+    if not rows or not all(isinstance(row, list) for row in rows):
+        raise DeriveError(f"{where}: expected a matrix, a non-empty list of rows that are lists")
+    width = len(rows[0])
+    if width == 0 or any(len(row) != width for row in rows):
+        raise DeriveError(f"{where}: the rows of a matrix must be non-empty and of one length")
+    entries = [
+        [_expression(f"{where}[{i}][{j}]", entry) for j, entry in enumerate(row)]
+        for i, row in enumerate(rows)
+    ]
+    if any(isinstance(e, sp.MatrixBase) for row in entries for e in row):
+        raise DeriveError(f"{where}: an entry of a matrix must be an expression string")
+    return sp.ImmutableMatrix(entries)
 
 
 def _sides(where: str, item: Any) -> dict[str, Any]:

@@ -59,6 +59,8 @@ class Art:
     baseline: int
     indent: int
     fraction: bool = False  # the right side is one fraction: its bar is on the baseline
+    # a claim between matrices too wide for its room is shown entry by entry, one equation each
+    entries: tuple[Art, ...] = ()
 
     @property
     def width(self) -> int:
@@ -71,6 +73,8 @@ class Art:
         rows = [row.ljust(total) for row in self.rows]
         if total <= width:
             return [row.rstrip() for row in rows], self.baseline
+        if self.entries:
+            return self._entry_by_entry(width)
         over = self._over(rows, width) if self.fraction else None
         if over is not None:
             return over
@@ -97,6 +101,20 @@ class Art:
             if start < total and all(row[start] == " " for row in rows):
                 start += 1
         return out, first_baseline
+
+    def _entry_by_entry(self, width: int) -> tuple[list[str], int]:
+        """The equations of the entries one under another, a blank line between them, each
+        broken to ``width`` as any formula is; the number goes on the first one's baseline."""
+        out: list[str] = []
+        first = 0
+        for index, entry in enumerate(self.entries):
+            lines, baseline = entry.lines(width)
+            if index:
+                out.append("")
+            else:
+                first = baseline
+            out += lines
+        return out, first
 
     def _over(self, rows: list[str], width: int) -> tuple[list[str], int] | None:
         """A fraction whose numerator is broken over lines above one bar, beside the left side;
@@ -179,7 +197,12 @@ def _break_in(breaks: dict[int, int], start: int, room: int) -> int:
 def relation_art(lhs: sp.Basic | None, relation: str, rhs: sp.Basic) -> Art:
     """Pretty-print ``lhs relation rhs`` (``= rhs`` without ``lhs``) once, as :class:`Art`."""
     form, indent, fraction = relation_form(lhs, relation, rhs)
-    return Art(tuple(form.render(wrap_line=False).split("\n")), form.baseline, indent, fraction)
+    entries: tuple[Art, ...] = ()
+    if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase) and lhs.shape == rhs.shape:
+        entries = tuple(
+            relation_art(lhs[i, j], relation, rhs[i, j]) for i in range(lhs.rows) for j in range(lhs.cols)
+        )
+    return Art(tuple(form.render(wrap_line=False).split("\n")), form.baseline, indent, fraction, entries)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ class LinearPrinter(_OneLinePrinter):
         if type(expr.expr) in self.implicit and {v for v, _ in expr.variable_count} == set(expr.expr.args):
             return f"{type(expr.expr).__name__}{chr(39) * sum(c for _, c in expr.variable_count)}"
         text = self._print(expr.expr)
-        for variable, count in reversed(expr.variable_count):
+        # the first variable innermost: Derivative(f, x, y) is d/dy(d/dx(f))
+        for variable, count in expr.variable_count:
             for _ in range(count):
                 text = f"d/d{self._print(variable)}({text})"
         return text
