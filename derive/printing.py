@@ -16,7 +16,7 @@ change these things:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -87,6 +87,13 @@ def _bare(expr: sp.Basic) -> bool:
 
 class DeriveLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer, with written-order products and Leibniz derivatives."""
+
+    # matrices as amsmath's bmatrix, which pdflatex, MathJax, KaTeX and derive's reader all know
+    _default_settings: ClassVar[dict[str, object]] = {
+        **LatexPrinter._default_settings,
+        "mat_str": "bmatrix",
+        "mat_delim": "",
+    }
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         if not is_unevaluated(expr):
@@ -229,9 +236,7 @@ def latex(expr: sp.Basic, *, log_notation: LogNotation = "ln") -> str:
     """
     if log_notation not in LOG_NOTATIONS:
         raise DeriveError(f"unknown log notation {log_notation!r}; choose one of {', '.join(LOG_NOTATIONS)}")
-    # matrices as amsmath's bmatrix, which pdflatex, MathJax, KaTeX and derive's reader all know
-    settings = {"ln_notation": log_notation == "ln", "mat_str": "bmatrix", "mat_delim": ""}
-    return DeriveLatexPrinter(settings).doprint(expr)
+    return DeriveLatexPrinter({"ln_notation": log_notation == "ln"}).doprint(expr)
 
 
 def pretty(expr: sp.Basic, *, unicode: bool = True) -> str:
