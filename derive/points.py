@@ -1,0 +1,135 @@
+"""Values at a point: reading ``--at x=2,y=1``, the derivative's value as a verified step, and
+whether a derivative exists at a point at all.
+
+A value is exact (a SymPy number) and its decimal is given beside it. Whether f is differentiable
+at a is decided from the one-sided limits of the difference quotient (f(a + h) − f(a))/h, not from
+the derivative's formula at a: d/dx |x| = sign(x) is 0 at x = 0 by formula, yet |x| has no
+derivative there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import DeriveError
+from .oneline import one_line
+from .parse import parse
+from .timing import OutOfTime, time_limit
+
+DIGITS = 12  # significant digits of the decimal shown beside an exact value
+LIMIT_SECONDS = 20.0  # a safety net for one-sided limits; past it, differentiability is not claimed
+
+# Functions whose derivative's formula can be finite at a point where there is no derivative.
+_NOT_SMOOTH = (
+    sp.Abs,
+    sp.sign,
+    sp.Piecewise,
+    sp.Heaviside,
+    sp.floor,
+    sp.ceiling,
+    sp.frac,
+    sp.Max,
+    sp.Min,
+    sp.DiracDelta,
+)
+
+
+def parse_at(text: str, names: tuple[str, ...]) -> dict[str, sp.Expr]:
+    """``x=2,y=1`` → {"x": 2, "y": 1}; each value a real, finite number (``1/2``, ``pi/4``, ``-3``).
+
+    ``names`` are the names that may be given; a one-line :class:`DeriveError` for anything else.
+    """
+    point: dict[str, sp.Expr] = {}
+    for part in (p.strip() for p in text.split(",")):
+        name, equals, value = part.partition("=")
+        name = name.strip()
+        if not equals or not name or not value.strip():
+            raise DeriveError(f"--at takes name=value pairs such as x=2 (or x=0,y=1), not {text!r}")
+        if name not in names:
+            raise DeriveError(f"--at names {name!r}, which is not {' or '.join(names)}")
+        if name in point:
+            raise DeriveError(f"--at gives {name} twice")
+        number = parse(value)
+        if (
+            not isinstance(number, sp.Expr)
+            or number.free_symbols
+            or not number.is_real
+            or not number.is_finite
+        ):
+            raise DeriveError(f"--at {name}= needs a real number, not {value.strip()!r}")
+        point[name] = number
+    return point
+
+
+def decimal(value: sp.Expr) -> str:
+    """``0.270670566473``: the value to :data:`DIGITS` significant digits, as people read it."""
+    text = str(sp.N(value, DIGITS))
+    if "." in text and "e" not in text.lower():
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+@dataclass(frozen=True)
+class Slope:
+    """What is known about f'(a): its value, or why there is none."""
+
+    value: sp.Expr | None  # f'(a) when it exists
+    problem: str = ""  # why there is no derivative at a, for one line
+    vertical: bool = False  # both one-sided slopes are the same infinity: a vertical tangent
+
+
+def _finite_real(value: sp.Basic) -> bool:
+    return isinstance(value, sp.Expr) and value.is_real is True and value.is_finite is True
+
+
+def value_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> sp.Expr | None:
+    """expr at x = a when it is a real, finite number; else None."""
+    try:
+        found = sp.simplify(expr.subs(x, a))
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return found if _finite_real(found) else None
+
+
+def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
+    """The derivative of ``expr`` at x = a from the one-sided limits of the difference quotient."""
+    at = value_at(expr, x, a)
+    shown = f"x = {one_line(a)}".replace("x", x.name, 1)
+    if at is None:
+        return Slope(None, f"{one_line(expr)} is not defined (as a real number) at {shown}")
+    h = sp.Dummy("h", positive=True)
+    quotient = (expr.subs(x, a + h) - at) / h, (expr.subs(x, a - h) - at) / (-h)
+    try:
+        with time_limit(LIMIT_SECONDS):
+            right, left = (sp.limit(q, h, 0, "+") for q in quotient)
+    except (OutOfTime, NotImplementedError, ArithmeticError, TypeError, ValueError):
+        return _by_formula(expr, x, a, shown)
+    if right.has(sp.AccumBounds) or left.has(sp.AccumBounds):
+        return Slope(None, f"the difference quotient of {one_line(expr)} has no limit at {shown}")
+    if _finite_real(right) and _finite_real(left):
+        if sp.simplify(right - left) == 0:
+            return Slope(sp.simplify(right))
+        sides = f"from the left {one_line(left)}, from the right {one_line(right)}"
+        return Slope(
+            None, f"{one_line(expr)} has no derivative at {shown}: the one-sided slopes differ ({sides})"
+        )
+    if right == left and right in (sp.oo, -sp.oo):
+        return Slope(None, f"the slope of {one_line(expr)} is infinite at {shown}", vertical=True)
+    return Slope(
+        None,
+        f"{one_line(expr)} has no derivative at {shown} "
+        f"(one-sided slopes {one_line(left)} and {one_line(right)})",
+    )
+
+
+def _by_formula(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, shown: str) -> Slope:
+    """When the limits could not be taken: the formula's value, only for a function built from
+    smooth pieces (where a finite formula at a means a derivative at a)."""
+    if expr.has(*_NOT_SMOOTH) or any(not p.exp.is_integer for p in expr.atoms(sp.Pow)):
+        return Slope(None, f"could not decide whether {one_line(expr)} has a derivative at {shown}")
+    found = value_at(sp.diff(expr, x), x, a)
+    if found is None:
+        return Slope(None, f"{one_line(expr)} has no finite derivative at {shown}")
+    return Slope(found)
