@@ -9,11 +9,12 @@ derivative there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from .errors import DeriveError
+from .model import Derivation, Step
 from .oneline import one_line
 from .parse import parse
 from .timing import OutOfTime, time_limit
@@ -115,13 +116,12 @@ def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
         return Slope(
             None, f"{one_line(expr)} has no derivative at {shown}: the one-sided slopes differ ({sides})"
         )
-    if right == left and right in (sp.oo, -sp.oo):
-        return Slope(None, f"the slope of {one_line(expr)} is infinite at {shown}", vertical=True)
-    return Slope(
-        None,
-        f"{one_line(expr)} has no derivative at {shown} "
-        f"(one-sided slopes {one_line(left)} and {one_line(right)})",
-    )
+    infinite = [s for s in (left, right) if s in (sp.oo, -sp.oo)]
+    if infinite:
+        # x^(1/3) at 0: ∞ from the right (and, for the principal root, no real values on the left)
+        vertical = len(infinite) == 2 and infinite[0] == infinite[1]
+        return Slope(None, f"the slope of {one_line(expr)} is infinite at {shown}", vertical=vertical)
+    return Slope(None, f"{one_line(expr)} has no derivative at {shown}")
 
 
 def _by_formula(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, shown: str) -> Slope:
@@ -133,3 +133,37 @@ def _by_formula(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, shown: str) -> Slope:
     if found is None:
         return Slope(None, f"{one_line(expr)} has no finite derivative at {shown}")
     return Slope(found)
+
+
+def with_value(derivation: Derivation, at: str | sp.Expr) -> Derivation:
+    """``derivation`` (from :func:`derive.differentiate`) with the derivative's value at x = a as
+    a last verified step, exact with its decimal in the rule; the result is that value.
+
+    ``at`` is ``"x=2"`` or the number a. Where the derivative does not exist at a (|x| at 0,
+    whose formula sign(x) gives 0 there), a one-line :class:`DeriveError` says why.
+    """
+    from .verify import verify_step
+
+    x = derivation.variable
+    if isinstance(at, str):
+        a = parse_at(at, (x.name,)).get(x.name)
+        if a is None:
+            raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=2")
+    else:
+        a = sp.sympify(at)
+    (expr, order) = _asked(derivation.result.lhs, x)
+    before = sp.diff(expr, x, order - 1) if order > 1 else expr
+    slope = slope_at(before, x, a)
+    if slope.value is None:
+        raise DeriveError(f"no derivative at {x.name} = {one_line(a)}: {slope.problem}")
+    rule = f"value at {x.name} = {one_line(a)} (≈ {decimal(slope.value)})"
+    step = Step(sp.Subs(derivation.result.lhs, x, a), slope.value, rule, why=f"≈ {decimal(slope.value)}")
+    step = replace(step, verdict=verify_step(step, derivation))
+    return replace(derivation, steps=(*derivation.steps, step), result=replace(step, rule="result"))
+
+
+def _asked(lhs: sp.Basic, x: sp.Symbol) -> tuple[sp.Expr, int]:
+    """(f, n) of a result d^n f/dx^n."""
+    if not isinstance(lhs, sp.Derivative):
+        raise DeriveError("a value at a point needs a derivative as the result")
+    return lhs.expr, sum(int(count) for v, count in lhs.variable_count if v == x)

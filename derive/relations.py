@@ -102,7 +102,7 @@ def follows(
         return None
     numerator = sp.numer(sp.together(sides[0] - sides[1]))
     shown = f"follows from {_equation(relation)}"
-    if numerator == 0:
+    if sp.expand(numerator) == 0:
         return Verdict(Status.SYMBOLIC, f"{shown}: derivatives written through {x} and {y.func.__name__}")
     if _reduces_to_zero(numerator, curve, x, Y):
         return Verdict(Status.SYMBOLIC, f"{shown}: remainder 0 modulo the relation")
