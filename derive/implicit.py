@@ -209,6 +209,11 @@ class _Builder:
         difference = sp.expand(ends[0] - ends[1])
         q = sp.Dummy("q")
         linear = sp.expand(difference.xreplace({slope: q}))
+        if not linear.has(q):
+            raise DeriveError(
+                f"the relation {_shown(self.curve)} does not determine {_name(slope)}: "
+                f"differentiated, it no longer holds {_name(slope)} ({one_line(self._plain(difference))} = 0)"
+            )
         if not linear.is_polynomial(q) or sp.degree(linear, q) != 1:
             raise DeriveError(f"dy/dx could not be collected from {one_line(difference)} = 0")
         factor, rest = linear.coeff(q, 1), linear.coeff(q, 0)

@@ -52,7 +52,10 @@ def parse_at(text: str, names: tuple[str, ...]) -> dict[str, sp.Expr]:
             raise DeriveError(f"--at names {name!r}, which is not {' or '.join(names)}")
         if name in point:
             raise DeriveError(f"--at gives {name} twice")
-        number = parse(value)
+        try:
+            number = parse(value)
+        except DeriveError:
+            raise DeriveError(f"--at {name}= needs a real number, not {value.strip()!r}") from None
         if (
             not isinstance(number, sp.Expr)
             or number.free_symbols

@@ -157,17 +157,21 @@ def _equation(relation: sp.Eq) -> str:
 
 
 def _generators(numerator: sp.Expr, curve: sp.Expr, Y: sp.Dummy, x: sp.Symbol) -> tuple[sp.Expr, ...] | None:
-    """The generators of one polynomial ring holding both, Y first and then x (so that powers of
-    Y are removed first), or None when they are not polynomials in any generators."""
+    """The generators of one polynomial ring holding both, those with Y first and then x (so that
+    powers of Y are removed first), or None when they are not polynomials in any generators or
+    the relation is not about Y."""
     try:
         _, options = sp.parallel_poly_from_expr([sp.expand(numerator), sp.expand(curve)])
     except (sp.PolificationFailed, sp.GeneratorsNeeded):
         return None
     gens = tuple(options.gens)
-    if Y not in gens:
+    if not any(g.has(Y) for g in gens):
         return None
-    rank = {Y: 0, x: 1}
-    return tuple(sorted(gens, key=lambda g: (rank.get(g, 2), sp.default_sort_key(g))))
+
+    def rank(g: sp.Expr) -> int:  # y itself, then functions of y (sin(y), √y), then x, then the rest
+        return 0 if g == Y else 1 if g.has(Y) else 2 if g == x else 3
+
+    return tuple(sorted(gens, key=lambda g: (rank(g), sp.default_sort_key(g))))
 
 
 def _reduces_to_zero(numerator: sp.Expr, curve: sp.Expr, x: sp.Symbol, Y: sp.Dummy) -> bool:
@@ -181,8 +185,8 @@ def _reduces_to_zero(numerator: sp.Expr, curve: sp.Expr, x: sp.Symbol, Y: sp.Dum
 
 
 def shorten(expr: sp.Expr, relation: sp.Eq, x: sp.Symbol) -> sp.Expr | None:
-    """``expr`` (in x and y(x)) made shorter with the relation, or None when it is not: its
-    numerator and denominator are each replaced by their remainder modulo the relation, which
+    """``expr`` (in x and y(x)) made shorter with a polynomial relation, or None when it is not:
+    its numerator and denominator are each replaced by their remainder modulo the relation, which
     equals them on the curve (−(x² + y²)/y³ becomes −1/y³ on x² + y² = 1)."""
     r = relation.lhs - relation.rhs
     functions = [f for f in r.atoms(AppliedUndef) if f.args == (x,)]
@@ -192,11 +196,12 @@ def shorten(expr: sp.Expr, relation: sp.Eq, x: sp.Symbol) -> sp.Expr | None:
     Y = sp.Dummy(str(y.func), real=True)
     curve, plain = sp.expand(r.xreplace({y: Y})), expr.xreplace({y: Y})
     numerator, denominator = sp.fraction(sp.together(plain))
-    gens = _generators(numerator * denominator, curve, Y, x)
-    if gens is None:
+    # only polynomials in x and y: with roots or other functions as generators of their own, the
+    # remainder can be longer and harder to check than what it replaces
+    if not all(e.is_polynomial(x, Y) for e in (curve, numerator, denominator)):
         return None
     best, cost = plain, sp.count_ops(plain)
-    orders = [gens, (gens[1], gens[0], *gens[2:])] if len(gens) > 1 else [gens]
+    orders = [(Y, x), (x, Y)]
     for order in orders:
         top = sp.reduced(sp.expand(numerator), [curve], *order)[1]
         bottom = sp.reduced(sp.expand(denominator), [curve], *order)[1]
