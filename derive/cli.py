@@ -88,7 +88,9 @@ def _expression_after_dashes(argv: list[str]) -> list[str]:
     while index < len(argv):
         argument = argv[index]
         if argument in _DIFF_VALUE_OPTIONS:
-            kept += argv[index : index + 2]
+            # --range=-pi,pi: joined, a value that starts with a minus is not taken for an option
+            pair = argv[index : index + 2]
+            kept += ["=".join(pair)] if argument.startswith("--") and len(pair) == 2 else pair
             index += 2
             continue
         if expression is None and argument.startswith("-") and len(argument) > 1 and not _is_option(argument):

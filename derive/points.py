@@ -104,7 +104,9 @@ def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
     if at is None:
         return Slope(None, f"{one_line(expr)} is not defined (as a real number) at {shown}")
     h = sp.Dummy("h", positive=True)
-    quotient = (expr.subs(x, a + h) - at) / h, (expr.subs(x, a - h) - at) / (-h)
+    # SymPy takes no series of Max and Min; as cases it takes their limits
+    near = expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr
+    quotient = (near.subs(x, a + h) - at) / h, (near.subs(x, a - h) - at) / (-h)
     try:
         with time_limit(LIMIT_SECONDS):
             right, left = (sp.limit(q, h, 0, "+") for q in quotient)
