@@ -98,11 +98,12 @@ def value_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> sp.Expr | None:
 
 
 def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
-    """The derivative of ``expr`` at x = a from the one-sided limits of the difference quotient."""
+    """The derivative of ``expr`` at x = a from the one-sided limits of the difference quotient.
+    Where there is none, ``problem`` says why in words that follow "at x = a: "."""
     at = value_at(expr, x, a)
-    shown = f"x = {one_line(a)}".replace("x", x.name, 1)
+    name = one_line(expr)
     if at is None:
-        return Slope(None, f"{one_line(expr)} is not defined (as a real number) at {shown}")
+        return Slope(None, f"{name} has no real value there")
     h = sp.Dummy("h", positive=True)
     # SymPy takes no series of Max and Min; as cases it takes their limits
     near = expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr
@@ -111,32 +112,30 @@ def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
         with time_limit(LIMIT_SECONDS):
             right, left = (sp.limit(q, h, 0, "+") for q in quotient)
     except (OutOfTime, NotImplementedError, ArithmeticError, TypeError, ValueError):
-        return _by_formula(expr, x, a, shown)
+        return _by_formula(expr, x, a)
     if right.has(sp.AccumBounds) or left.has(sp.AccumBounds):
-        return Slope(None, f"the difference quotient of {one_line(expr)} has no limit at {shown}")
+        return Slope(None, f"the difference quotient of {name} has no limit there")
     if _finite_real(right) and _finite_real(left):
         if sp.simplify(right - left) == 0:
             return Slope(sp.simplify(right))
-        sides = f"from the left {one_line(left)}, from the right {one_line(right)}"
-        return Slope(
-            None, f"{one_line(expr)} has no derivative at {shown}: the one-sided slopes differ ({sides})"
-        )
+        sides = f"{one_line(left)} from the left, {one_line(right)} from the right"
+        return Slope(None, f"the one-sided slopes of {name} differ ({sides})")
     infinite = [s for s in (left, right) if s in (sp.oo, -sp.oo)]
     if infinite:
         # x^(1/3) at 0: ∞ from the right (and, for the principal root, no real values on the left)
         vertical = len(infinite) == 2 and infinite[0] == infinite[1]
-        return Slope(None, f"the slope of {one_line(expr)} is infinite at {shown}", vertical=vertical)
-    return Slope(None, f"{one_line(expr)} has no derivative at {shown}")
+        return Slope(None, f"the slope of {name} is infinite there", vertical=vertical)
+    return Slope(None, f"{name} has no derivative there")
 
 
-def _by_formula(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, shown: str) -> Slope:
+def _by_formula(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
     """When the limits could not be taken: the formula's value, only for a function built from
     smooth pieces (where a finite formula at a means a derivative at a)."""
     if expr.has(*_NOT_SMOOTH) or any(not p.exp.is_integer for p in expr.atoms(sp.Pow)):
-        return Slope(None, f"could not decide whether {one_line(expr)} has a derivative at {shown}")
+        return Slope(None, f"could not decide whether {one_line(expr)} has a derivative there")
     found = value_at(sp.diff(expr, x), x, a)
     if found is None:
-        return Slope(None, f"{one_line(expr)} has no finite derivative at {shown}")
+        return Slope(None, f"{one_line(expr)} has no finite derivative there")
     return Slope(found)
 
 

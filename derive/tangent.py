@@ -41,8 +41,8 @@ def tangent_line(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Tangent:
     if slope.value is None:
         if slope.vertical:
             raise DeriveError(
-                f"no tangent line y = f(a) + f'(a)(x − a) at {where}: {slope.problem} "
-                f"(the tangent there is the vertical line {where})"
+                f"no tangent line y = f(a) + f'(a)(x − a) at {where}: {slope.problem}, "
+                f"from both sides alike (the tangent is the vertical line {where})"
             )
         raise DeriveError(f"no tangent line at {where}: {slope.problem}")
     return Tangent(a, value, slope.value, sp.expand(value + slope.value * (x - a)))
