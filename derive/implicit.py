@@ -223,6 +223,8 @@ class _Builder:
                 f"its derivative in {y.func.__name__} is 0"
             )
         factor, moved = sp.factor_terms(factor), sp.factor_terms(-rest)
+        if moved.could_extract_minus_sign() and isinstance(-moved, sp.Add):
+            moved = sp.expand(moved)  # −2x − y, not −1·(2x + y)
         steps.append(
             self.on_curve(factor * slope, moved, "collect the terms with the derivative on the left")
         )

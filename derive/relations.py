@@ -205,11 +205,13 @@ def shorten(expr: sp.Expr, relation: sp.Eq, x: sp.Symbol) -> sp.Expr | None:
     for order in orders:
         top = sp.reduced(sp.expand(numerator), [curve], *order)[1]
         bottom = sp.reduced(sp.expand(denominator), [curve], *order)[1]
-        if bottom == 0:
-            continue
-        found = sp.factor(sp.cancel(top / bottom))
-        if sp.count_ops(found) < cost:
-            best, cost = found, sp.count_ops(found)
+        # the numerator alone (−18/(x + 2y)³), or both (where the denominator shrinks too)
+        for candidate in (top / denominator, top / bottom if bottom != 0 else None):
+            if candidate is None:
+                continue
+            found = sp.factor(sp.cancel(candidate))
+            if sp.count_ops(found) < cost:
+                best, cost = found, sp.count_ops(found)
     return None if best == plain else best.xreplace({Y: y})
 
 
