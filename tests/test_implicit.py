@@ -14,7 +14,7 @@ from derive.formats import render
 from derive.model import Status
 from derive.relations import follows, shorten
 
-from .conftest import run_derive
+from .conftest import ROOT, run_derive
 
 x, y = sp.symbols("x y")
 
@@ -242,3 +242,9 @@ def test_shorten_uses_the_relation_only_where_it_helps() -> None:
 
 def test_no_verdict_is_claimed_without_a_function_of_the_variable() -> None:
     assert follows(X, X, sp.Eq(X, 1), X) is None
+
+
+def test_the_committed_example_is_up_to_date() -> None:
+    fresh = render(implicit("x^3 + y^3 = 6xy", order=2), "markdown")
+    assert (ROOT / "output" / "implicit-folium.md").read_text(encoding="utf-8") == fresh
+    assert "16 x y" in fresh  # y'' = 16xy/(2x − y²)³, shortened with the relation

@@ -9,10 +9,11 @@ import sympy as sp
 
 from derive import differentiate, tangent, with_value
 from derive.errors import DeriveError
+from derive.formats import render
 from derive.model import Status
 from derive.points import parse_at, slope_at
 
-from .conftest import run_derive
+from .conftest import ROOT, run_derive
 
 x = sp.Symbol("x")
 
@@ -178,3 +179,9 @@ def test_cli_plot_errors(tmp_path: Path, arguments: list[str], message: str) -> 
     run = run_derive("plot", arguments[0], "-o", str(tmp_path / "p.png"), *arguments[1:])
     assert run.returncode == 2 and message in run.stderr and run.stderr.count("\n") == 1, run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_committed_example_is_up_to_date() -> None:
+    fresh = render(tangent("x^3 - 3x", at="x=2"), "markdown")
+    assert (ROOT / "output" / "tangent-cubic.md").read_text(encoding="utf-8") == fresh
+    assert (ROOT / "output" / "cubic-tangent.png").read_bytes()[:4] == b"\x89PNG"
