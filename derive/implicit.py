@@ -24,7 +24,7 @@ from .errors import DeriveError
 from .model import Definition, Derivation, Kind, Step
 from .oneline import one_line
 from .parse import read
-from .points import decimal, parse_at
+from .points import as_number, decimal, parse_at
 from .timing import expression_depth, recursion_room
 from .verify import Budget, verify
 
@@ -105,7 +105,7 @@ def _point(at: str | dict[str, sp.Expr], curve: sp.Eq, x: sp.Symbol, y: sp.Expr)
     """(a, b) from ``--at x=a,y=b``, checked to lie on the curve."""
     y_name = y.func.__name__
     given = (
-        parse_at(at, (x.name, y_name)) if isinstance(at, str) else {k: sp.sympify(v) for k, v in at.items()}
+        parse_at(at, (x.name, y_name)) if isinstance(at, str) else {k: as_number(v, k) for k, v in at.items()}
     )
     if set(given) != {x.name, y_name}:
         raise DeriveError(f"--at needs a point of the curve: give both, as in --at {x.name}=0,{y_name}=1")

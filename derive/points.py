@@ -67,6 +67,20 @@ def parse_at(text: str, names: tuple[str, ...]) -> dict[str, sp.Expr]:
     return point
 
 
+def as_number(value: object, name: str) -> sp.Expr:
+    """A value given in Python (an int, a Fraction, a float, a SymPy number; text goes through the
+    safe parser) as a real, finite SymPy number; a one-line :class:`DeriveError` otherwise."""
+    if isinstance(value, str):
+        return parse_at(f"{name}={value}", (name,))[name]
+    try:
+        number = sp.sympify(value, strict=True)  # strict: never text, so nothing is evaluated
+    except (sp.SympifyError, TypeError, ValueError):
+        raise DeriveError(f"the value of {name} must be a number, not {value!r}") from None
+    if not isinstance(number, sp.Expr) or number.free_symbols or not number.is_real or not number.is_finite:
+        raise DeriveError(f"the value of {name} must be a real number, not {value!r}")
+    return number
+
+
 def decimal(value: sp.Expr) -> str:
     """``0.270670566473``: the value to :data:`DIGITS` significant digits, as people read it."""
     text = str(sp.N(value, DIGITS))
@@ -154,7 +168,7 @@ def with_value(derivation: Derivation, at: str | sp.Expr) -> Derivation:
         if a is None:
             raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=2")
     else:
-        a = sp.sympify(at)
+        a = as_number(at, x.name)
     (expr, order) = _asked(derivation.result.lhs, x)
     before = sp.diff(expr, x, order - 1) if order > 1 else expr
     slope = slope_at(before, x, a)

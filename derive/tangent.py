@@ -17,7 +17,7 @@ from .differentiate import differentiate
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
 from .oneline import one_line
-from .points import decimal, parse_at, slope_at, value_at
+from .points import as_number, decimal, parse_at, slope_at, value_at
 from .verify import Budget, verify_step
 
 
@@ -66,7 +66,7 @@ def tangent(
         if a is None:
             raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=2")
     else:
-        a = sp.sympify(at)
+        a = as_number(at, x.name)
     found = tangent_line(function, x, a)
     where = f"{x.name} = {one_line(a)}"
     taken = {s.name for s in function.free_symbols} | {str(d.lhs) for d in derivation.definitions}

@@ -66,6 +66,7 @@ def test_the_line_is_stated_as_f_a_plus_slope_times_x_minus_a() -> None:
         ("x^2", "y=1", "names 'y'"),
         ("x^2", "x=", "name=value"),
         ("x^2", "x=oops", "real number"),
+        ("sign(x)|x|^(1/3)", "x=0", "the vertical line x = 0"),
     ],
 )
 def test_no_tangent_where_there_is_no_derivative(text: str, a: str, message: str) -> None:
@@ -96,6 +97,14 @@ def test_a_slope_is_decided_by_one_sided_limits_not_by_the_formula() -> None:
         == "the one-sided slopes of |x| differ (−1 from the left, 1 from the right)"
     )
     assert slope_at(x**3, x, -2).value == 12
+
+
+def test_points_given_in_python_are_numbers_never_text_to_evaluate() -> None:
+    line = tangent("x^2", at=sp.Rational(1, 2))
+    assert line.result.rhs == line.variable - sp.Rational(1, 4)
+    for bad in ("__import__('os')", "x", object()):
+        with pytest.raises(DeriveError):
+            tangent("x^2", at=bad)
 
 
 def test_parse_at() -> None:
