@@ -14,9 +14,11 @@ R(x, Y) = 0. The verdict says which of these decided:
   relation"). A nonzero remainder proves nothing either way (R may not be square-free);
 * a relation linear in y is solved for y, and the claim with y put in is cancelled (``✓ symbolic``)
   or refuted at a point;
-* otherwise points of the curve are computed (the real roots in Y at random rational x, exactly)
-  and a point where the sides are defined and differ refutes the claim (``✗ WRONG``, with the
-  point). Agreement at such points is not a proof, and the claim stays ``? undecided``.
+* otherwise points of the curve are computed (the real roots in Y at random rational x: exactly
+  for a polynomial in Y, by Newton's method to 80 digits for any other curve) and a point where
+  the sides are defined and differ by far more than the point's own error refutes the claim
+  (``✗ WRONG``, with the point). Agreement at such points is not a proof, and the claim stays
+  ``? undecided``.
 
 A claim about a point of the curve (dy/dx at x = 0, given y(0) = 1 among its conditions) is
 decided there exactly: the point must lie on the curve, and both sides must be equal numbers.
@@ -32,6 +34,7 @@ from sympy.core.function import AppliedUndef
 from .evidence import seed_of, value, vouched_nonzero
 from .model import Status, Verdict
 from .sizes import exact_at_points, expansion_safe
+from .timing import OutOfTime, time_limit
 
 MAX_ORDER = 3
 _POINTS = 12
@@ -273,6 +276,8 @@ def _on_points(
     numerator: sp.Expr, sides: list[sp.Expr], curve: sp.Expr, x: sp.Symbol, Y: sp.Dummy, relation: sp.Eq
 ) -> Verdict:
     """Look for a point of the curve where the claim fails; undecided when none is found."""
+    if not curve.is_polynomial(Y):
+        return _on_numeric_points(numerator, sides, curve, (x, Y), relation)
     if not (exact_at_points(curve, x) and exact_at_points(numerator, x)) or not (
         curve.is_polynomial(Y) and sp.degree(curve, Y) <= _DEGREE
     ):
@@ -290,7 +295,7 @@ def _on_points(
             if any(v is None for v in values):
                 continue
             checked += 1
-            if vouched_nonzero(numerator, point, 0) is not None:
+            if _apart(values) and vouched_nonzero(numerator, point, 0) is not None:
                 where = ((x.name, f"{float(at):.12g}"), (Y.name, f"{float(point[Y]):.12g}"))
                 left, right = (f"{float(v):.12g}" for v in values)
                 return Verdict(Status.FAILED, f"on the curve {_equation(relation)}", where, left, right)
@@ -299,3 +304,60 @@ def _on_points(
             Status.UNDECIDED, f"not proved to follow from {_equation(relation)}; no point of it refutes it"
         )
     return Verdict(Status.UNDECIDED, f"no real point of {_equation(relation)} was found to check it on")
+
+
+_ROOT_DIGITS = 80  # points of a transcendental curve are found to this many digits
+_ROOT_SECONDS = 20.0  # a safety net for the search (scaled by DERIVE_TIME_SCALE)
+_GUESSES = (-2.0, -0.5, 0.5, 2.0)  # starting values of y for each x tried
+
+
+def _on_numeric_points(
+    numerator: sp.Expr,
+    sides: list[sp.Expr],
+    curve: sp.Expr,
+    names: tuple[sp.Symbol, sp.Dummy],
+    relation: sp.Eq,
+) -> Verdict:
+    """On a curve that is not polynomial in y (sin(xy) = x), points are found by Newton's method
+    to 80 digits (SymPy's nsolve, which checks the residual), and a point where SymPy vouches for
+    a nonzero difference at 30 and 60 digits refutes the claim. Agreement proves nothing."""
+    x, Y = names
+    rng = random.Random(seed_of(numerator, curve))
+    checked = 0
+    try:
+        with time_limit(_ROOT_SECONDS):
+            for _ in range(_POINTS):
+                at = sp.Rational(f"{rng.uniform(-3, 3):.10e}")
+                on_curve = curve.xreplace({x: at})
+                for guess in _GUESSES:
+                    try:
+                        root = sp.nsolve(on_curve, Y, guess, prec=_ROOT_DIGITS)
+                    except (ValueError, ZeroDivisionError, TypeError, ArithmeticError):
+                        continue  # no convergence from here, or no real point nearby
+                    if not (isinstance(root, sp.Float) and root.is_real):
+                        continue
+                    point = {x: at, Y: root}
+                    values = [value(side, point, 30) for side in sides]
+                    if any(v is None for v in values):
+                        continue
+                    checked += 1
+                    if _apart(values) and vouched_nonzero(numerator, point, 0) is not None:
+                        where = ((x.name, f"{float(at):.12g}"), (Y.name, f"{float(root):.12g}"))
+                        left, right = (f"{float(v):.12g}" for v in values)
+                        return Verdict(
+                            Status.FAILED, f"on the curve {_equation(relation)}", where, left, right
+                        )
+    except OutOfTime:
+        pass
+    if checked:
+        return Verdict(
+            Status.UNDECIDED, f"not proved to follow from {_equation(relation)}; no point of it refutes it"
+        )
+    return Verdict(Status.UNDECIDED, f"not decided on the curve {_equation(relation)}")
+
+
+def _apart(values: list[sp.Float]) -> bool:
+    """The two sides differ by far more than the point's own error: a point of the curve is known
+    to 60 or 80 digits, so a claim that holds there is off by about 10⁻⁶⁰, never by 10⁻²⁰."""
+    left, right = values
+    return abs(left - right) > sp.Float("1e-20") * max(1, abs(left), abs(right))

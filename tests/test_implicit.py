@@ -248,3 +248,16 @@ def test_the_committed_example_is_up_to_date() -> None:
     fresh = render(implicit("x^3 + y^3 = 6xy", order=2), "markdown")
     assert (ROOT / "output" / "implicit-folium.md").read_text(encoding="utf-8") == fresh
     assert "16 x y" in fresh  # y'' = 16xy/(2x − y²)³, shortened with the relation
+
+
+def test_on_a_transcendental_curve_a_wrong_claim_is_refuted_and_a_true_one_never_is() -> None:
+    on_sine = sp.Eq(sp.sin(Y), X)
+    # cos²y = 1 − x² holds on sin y = x (it needs sin² + cos² = 1, which no reduction sees)
+    assert follows(sp.cos(Y) ** 2, 1 - X**2, on_sine, X).status is Status.UNDECIDED
+    wrong = follows(sp.cos(Y) ** 2, 1 + X**2, on_sine, X)
+    assert wrong.status is Status.FAILED and wrong.point
+    # a difference of 10⁻⁶ is found; the point's own error (10⁻⁸⁰) is not taken for one
+    lambert = sp.Eq(sp.exp(Y) + Y, X)
+    assert follows(sp.exp(2 * Y), (X - Y) ** 2, lambert, X).status is Status.SYMBOLIC
+    off = follows(sp.exp(2 * Y), (X - Y) ** 2 + sp.Rational(1, 10**6), lambert, X)
+    assert off.status is Status.FAILED
