@@ -157,7 +157,7 @@ def test_cli_shows_the_value_exact_and_decimal() -> None:
     assert "verified symbolically" in run.stdout or "✓ symbolic" in run.stdout
 
 
-@pytest.mark.parametrize("fmt", ["json", "latex", "text"])
+@pytest.mark.parametrize("fmt", ["json", "latex", "markdown", "text"])
 def test_the_derivation_reads_back_and_checks_the_same(fmt: str) -> None:
     derivation = implicit("x^2 + x y + y^2 = 3", order=2)
     again = check(render(derivation, fmt), fmt)
