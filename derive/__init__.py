@@ -36,6 +36,10 @@ _EXPORTS = {
     "Budget": "verify",
     "parse": "parse",
     "render": "formats",
+    "implicit": "implicit",
+    "tangent": "tangent",
+    "with_value": "points",
+    "plot_expression": "plot",
 }
 __all__ = [*_EXPORTS, "builtin", "sigmoid"]
 # Functions named like the module that defines them: derive.parse is the function, not the module.

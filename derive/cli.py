@@ -66,8 +66,10 @@ def _examples(*lines: str) -> str:
 # Options of `derive diff` that take a value, and all its option strings: an expression that
 # starts with "-" (derive diff "-x^2") is any other argument starting with "-".
 _DIFF_VALUE_OPTIONS = frozenset(
-    {"--var", "--order", "--in-terms-of", "--format", "-f", "-o", "--output", "--log-notation"}
+    {"--var", "--order", "--in-terms-of", "--format", "-f", "-o", "--output", "--log-notation", "--at"}
+    | {"--range", "--threshold"}  # of `derive plot` and `derive tangent`, which also take an expression
 )
+_EXPRESSION_COMMANDS = frozenset({"diff", "tangent", "plot"})
 _DIFF_FLAGS = frozenset({"-h", "--help", "--standalone"})
 
 
@@ -80,13 +82,15 @@ def _is_option(argument: str) -> bool:
 
 def _expression_after_dashes(argv: list[str]) -> list[str]:
     """``diff -x^2 --order 2`` → ``diff --order 2 -- -x^2``: a leading minus is not an option."""
-    if not argv or argv[0] != "diff" or "--" in argv:
+    if not argv or argv[0] not in _EXPRESSION_COMMANDS or "--" in argv:
         return argv
-    kept, expression, index = ["diff"], None, 1
+    kept, expression, index = [argv[0]], None, 1
     while index < len(argv):
         argument = argv[index]
         if argument in _DIFF_VALUE_OPTIONS:
-            kept += argv[index : index + 2]
+            # --range=-pi,pi: joined, a value that starts with a minus is not taken for an option
+            pair = argv[index : index + 2]
+            kept += ["=".join(pair)] if argument.startswith("--") and len(pair) == 2 else pair
             index += 2
             continue
         if expression is None and argument.startswith("-") and len(argument) > 1 and not _is_option(argument):
@@ -185,8 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the derivative through a named function, e.g. s=1/(1+exp(-x)); "
         "NAME alone names EXPR itself (repeatable)",
     )
+    diff.add_argument(
+        "--at", metavar="x=a", default=None, help="add the derivative's value at x = a (exact and decimal)"
+    )
     _output_options(diff)
     diff.set_defaults(handler=_showing(_diff))
+    _calculus_commands(commands)
     check = commands.add_parser(
         "check",
         help="check a derivation someone wrote (LaTeX, Markdown, text, JSON)",
@@ -241,12 +249,21 @@ def build_parser() -> argparse.ArgumentParser:
         "plot",
         help="draw a function and its derivative (needs matplotlib: derive-steps[plot])",
         epilog=_examples(
-            "derive plot sigmoid -o sigmoid.png", "derive plot tanh -o tanh.svg --threshold 0.05"
+            "derive plot sigmoid -o sigmoid.png",
+            "derive plot tanh -o tanh.svg --threshold 0.05",
+            'derive plot "x^3 - 3x" -o cubic.png --range -3,3 --at x=2',
         ),
     )
-    plot.add_argument("function", metavar="NAME", help="sigmoid, tanh, …")
+    plot.add_argument(
+        "function", metavar="NAME|EXPR", help="sigmoid, tanh, … or any expression of one variable"
+    )
     plot.add_argument("-o", "--output", metavar="FILE", required=True, help="a .png or .svg file")
     plot.add_argument("--threshold", default="0.01", help="shade where the derivative is below this")
+    plot.add_argument("--range", metavar="a,b", default=None, help="for an expression: the x interval drawn")
+    plot.add_argument(
+        "--at", metavar="x=a", default=None, help="for an expression: draw the tangent at x = a"
+    )
+    plot.add_argument("--var", default=None, help="for an expression: its variable (default: x)")
     plot.set_defaults(handler=_plot)
     export = commands.add_parser(
         "export",
@@ -387,6 +404,10 @@ def _diff(args: argparse.Namespace) -> Derivation:
 
     names = dict(_named(item) for item in args.in_terms_of)
     derivation = differentiate(args.expression, args.var, args.order, in_terms_of=names)
+    if args.at is not None:
+        from .points import with_value
+
+        derivation = with_value(derivation, args.at)
     if names and all(s.kind is not Kind.IN_TERMS_OF for s in (*derivation.steps, derivation.result)):
         print(
             f"derive: note: no form of the derivative through {', '.join(names)} alone was found",
@@ -425,10 +446,68 @@ def _builtin(args: argparse.Namespace) -> Derivation:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from .plot import plot
+    from .plot import parse_range, plot, plot_expression
 
-    print(plot(_catalog_name(args.function), args.output, args.threshold))
+    if args.function in BUILTINS:
+        if args.range or args.at or args.var:
+            raise DeriveError("--range, --at and --var are for an expression, not a catalog name")
+        print(plot(args.function, args.output, args.threshold))
+        return EXIT_OK
+    if re.fullmatch(r"[A-Za-z][\w-]+", args.function) and suggestion(args.function, list(BUILTINS)):
+        _catalog_name(args.function)  # a near miss of a catalog name (sigmod), not a variable
+    x_range = parse_range(args.range) if args.range else None
+    print(plot_expression(args.function, args.output, x_range, args.at, args.var))
     return EXIT_OK
+
+
+# -- implicit differentiation and tangent lines ---------------------------------------------------
+
+
+def _calculus_commands(commands: argparse._SubParsersAction) -> None:
+    """``derive implicit`` and ``derive tangent``."""
+    implicit = commands.add_parser(
+        "implicit",
+        help="implicit derivative dy/dx of a relation, each step checked on the curve",
+        description="Differentiate both sides of RELATION with y a function of x, collect dy/dx and "
+        "solve; every step is checked as a consequence of the relation.",
+        epilog=_examples(
+            'derive implicit "x^2 + y^2 = 1"',
+            'derive implicit "x^3 + y^3 = 6xy" --order 2',
+            'derive implicit "x^2 + y^2 = 1" --at x=0,y=1',
+            'derive implicit "t^2 + s^3 = 1" --var t --dep s',
+        ),
+    )
+    implicit.add_argument("relation", metavar="RELATION", help='an equation, e.g. "x^2 + y^2 = 1"')
+    implicit.add_argument("--var", default="x", help="the variable (default: x)")
+    implicit.add_argument("--dep", default="y", help="the name that is a function of it (default: y)")
+    implicit.add_argument("--order", type=int, default=1, help="1, 2 or 3 (default: 1)")
+    implicit.add_argument(
+        "--at", metavar="x=a,y=b", default=None, help="add the value at this point of the curve"
+    )
+    _output_options(implicit)
+    implicit.set_defaults(handler=_showing(_implicit))
+    tangent = commands.add_parser(
+        "tangent",
+        help="the tangent line y = f(a) + f'(a)(x − a), verified",
+        epilog=_examples('derive tangent "x^2" --at x=2', 'derive tangent "sin x" --at x=pi/4 -f latex'),
+    )
+    tangent.add_argument("expression", metavar="EXPR", help='the function, e.g. "x^3 - 3x"')
+    tangent.add_argument("--at", metavar="x=a", required=True, help="the point of tangency")
+    tangent.add_argument("--var", default=None, help="the variable (default: x)")
+    _output_options(tangent)
+    tangent.set_defaults(handler=_showing(_tangent))
+
+
+def _implicit(args: argparse.Namespace) -> Derivation:
+    from .implicit import implicit
+
+    return implicit(args.relation, args.var, args.dep, args.order, args.at)
+
+
+def _tangent(args: argparse.Namespace) -> Derivation:
+    from .tangent import tangent
+
+    return tangent(args.expression, args.at, args.var)
 
 
 def exit_code(derivation: Derivation, *, strict: bool = False) -> int:

@@ -307,7 +307,7 @@ def check_equation(
     if relation is not None:
         shown = f"{sp.sstr(relation.lhs)} = {sp.sstr(relation.rhs)}"
         try:
-            found = relations.follows(left, right, relation, _real(variable))
+            found = relations.follows(left, right, relation, _real(variable), condition)
         except _ERRORS:  # SymPy could not find the curve's points (roots over exp(x), say)
             return Verdict(Status.UNDECIDED, f"not decided on the curve {shown}")
         if found is not None:
