@@ -718,14 +718,28 @@ class _Parser:
         return sp.And(*parts)
 
     def subs(self, token: _Token) -> sp.Basic:
-        """``Subs(d/dx(f(x)), x, 0)``: an expression's value where a variable takes a value."""
+        """``Subs(d/dx(f(x)), x, 0)``, ``Subs(f, (x, y), (3, 3))``: an expression's value where
+        variables take values."""
         self.advance()  # "("
         with self.nested():
-            args, _ = self.arguments()
+            expr = self.sum()
+            self.expect(",")
+            variables = self.listed()
+            self.expect(",")
+            points = self.listed()
         self.expect(")")
-        if len(args) != 3 or not isinstance(args[1], sp.Symbol):
-            raise self.error("Subs takes an expression, a variable and its value: Subs(f(x), x, 0)", token)
-        return self.apply(sp.Subs, args, {}, token)
+        if len(variables) != len(points) or not all(isinstance(v, sp.Symbol) for v in variables):
+            raise self.error("Subs takes an expression, variables and their values: Subs(f(x), x, 0)", token)
+        return self.apply(sp.Subs, [expr, variables, points], {}, token)
+
+    def listed(self) -> list[sp.Basic]:
+        """One value, or several in brackets: ``x`` or ``(x, y)``."""
+        if not self.at("("):
+            return [self.sum()]
+        self.advance()
+        items = self.items(")")
+        self.expect(")")
+        return items
 
     # -- calculator notation: sin x, sin^2 x, sin^-1 x, log_2 x ------------------------------
     def application(self, token: _Token) -> sp.Basic:

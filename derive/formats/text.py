@@ -108,8 +108,12 @@ class LinearPrinter(_OneLinePrinter):
         return f"({text})" if isinstance(part, (sp.And, sp.Or)) else text
 
     def _print_Subs(self, expr: sp.Subs) -> str:
-        (variable,), (point,) = expr.variables, expr.point  # derive writes one variable at a time
-        return f"Subs({self._print(expr.expr)}, {self._print(variable)}, {self._print(point)})"
+        if len(expr.variables) == 1:
+            variables, points = self._print(expr.variables[0]), self._print(expr.point[0])
+        else:  # Subs(f, (x, y), (3, 3))
+            variables = f"({', '.join(self._print(v) for v in expr.variables)})"
+            points = f"({', '.join(self._print(p) for p in expr.point)})"
+        return f"Subs({self._print(expr.expr)}, {variables}, {points})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp == sp.Rational(1, 2):
