@@ -267,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.set_defaults(handler=_plot)
     export = commands.add_parser(
         "export",
-        help="write every built-in derivation in every format",
+        help="write every built-in derivation and worked example in every format",
         epilog=_examples("derive export", "derive export site/derivations"),
     )
     export.add_argument(
@@ -562,14 +562,16 @@ def _export(args: argparse.Namespace) -> int:
     from .files import write_output
     from .formats import REGISTRY, render
     from .library import get
+    from .library.examples import EXAMPLES
 
     folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
         raise DeriveError(f"cannot write to {folder}: it is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     status = EXIT_OK
-    for name in BUILTINS:
-        derivation = get(name)
+    made = {name: lambda name=name: get(name) for name in BUILTINS} | EXAMPLES
+    for name, make in made.items():
+        derivation = make()
         status = max(status, exit_code(derivation))
         for fmt in REGISTRY.values():
             if fmt.exported:

@@ -1,10 +1,12 @@
-"""output/ holds every built-in derivation in every format, exactly as the tool writes it today."""
+"""output/ holds every built-in derivation and worked example in every format, exactly as the
+tool writes it today."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from derive.library import BUILTINS
+from derive.library.examples import EXAMPLES
 
 from .conftest import ROOT, run_derive
 
@@ -14,7 +16,7 @@ SUFFIXES = (".txt", ".tex", ".md", ".json")
 def test_committed_outputs_are_up_to_date(tmp_path: Path) -> None:
     run = run_derive("export", str(tmp_path), timeout=1200)  # every built-in, verified: minutes
     assert run.returncode == 0, run.stderr
-    for name in BUILTINS:
+    for name in [*BUILTINS, *EXAMPLES]:
         for suffix in SUFFIXES:
             fresh = (tmp_path / f"{name}{suffix}").read_text(encoding="utf-8")
             committed = ROOT / "output" / f"{name}{suffix}"
