@@ -37,12 +37,13 @@ class LinearPrinter(_OneLinePrinter):
     sum kept as written is printed in the order it was written.
     """
 
-    def __init__(self, implicit: frozenset[sp.FunctionClass] = frozenset()) -> None:
+    def __init__(self, implicit: frozenset[sp.Basic] = frozenset()) -> None:
         super().__init__()
-        self.implicit = implicit  # y in x² + y² = 1: written y and y', as the reader expects
+        # y(x) in x² + y² = 1: written y and y', as the reader expects (y(0) stays y(0))
+        self.implicit = implicit
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
-        if type(expr.expr) in self.implicit and {v for v, _ in expr.variable_count} == set(expr.expr.args):
+        if expr.expr in self.implicit and {v for v, _ in expr.variable_count} == set(expr.expr.args):
             return f"{type(expr.expr).__name__}{chr(39) * sum(c for _, c in expr.variable_count)}"
         text = self._print(expr.expr)
         # the first variable innermost: Derivative(f, x, y) is d/dy(d/dx(f))
@@ -56,7 +57,7 @@ class LinearPrinter(_OneLinePrinter):
 
     def _print_Function(self, expr: sp.Function) -> str:
         name = type(expr).__name__
-        if type(expr) in self.implicit:
+        if expr in self.implicit:
             return name
         if isinstance(expr, AppliedUndef):
             return f"{name}({self.stringify(expr.args, ', ')})"
@@ -121,9 +122,9 @@ class LinearPrinter(_OneLinePrinter):
         return super()._print_Pow(expr, rational)
 
 
-def linear(expr: sp.Basic, implicit: frozenset[sp.FunctionClass] = frozenset()) -> str:
+def linear(expr: sp.Basic, implicit: frozenset[sp.Basic] = frozenset()) -> str:
     """``expr`` on one line in the syntax ``derive`` reads: ``d/dx(σ(x)) = σ(x)·(1 − σ(x))``.
-    Functions in ``implicit`` (y of x² + y² = 1) are written ``y`` and ``y'``."""
+    Applied functions in ``implicit`` (y(x) of x² + y² = 1) are written ``y`` and ``y'``."""
     return LinearPrinter(implicit).doprint(expr).replace("-", "−")
 
 
@@ -138,7 +139,7 @@ def _is_relation(part: sp.Basic) -> bool:
     return isinstance(part, sp.Eq) and not all(s.is_integer for s in part.free_symbols)
 
 
-def _condition(parts: list[sp.Basic], implicit: frozenset[sp.FunctionClass]) -> str:
+def _condition(parts: list[sp.Basic], implicit: frozenset[sp.Basic]) -> str:
     """A claim's condition as the text reader reads it after a comma: ``x > 0, y < 1``."""
     out = []
     for part in sorted(parts, key=sp.default_sort_key):
@@ -184,7 +185,7 @@ def render_linear(derivation: Derivation) -> str:
     claims = derivation.steps if derivation.result_is_added else (*derivation.steps, derivation.result)
     relations = [part for step in claims for part in _parts(step.condition) if _is_relation(part)]
     implicit = frozenset(
-        type(f)
+        f
         for relation in relations
         for f in relation.atoms(AppliedUndef)
         if f.args == (derivation.variable,)
