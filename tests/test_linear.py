@@ -121,3 +121,10 @@ def test_derive_check_reads_the_file_back(tmp_path, sigmoid: Derivation) -> None
     run = run_derive("check", str(path))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "12 of 12 claims read: 12 verified symbolically" in " ".join(run.stdout.split())
+
+
+def test_only_the_implicit_function_of_the_variable_is_written_bare() -> None:
+    x, y = sp.Symbol("x"), sp.Function("y")
+    implicit = frozenset({y(x)})
+    assert linear(sp.Derivative(y(x), x) * y(0), implicit) == "y(0)·y'"
+    assert linear(sp.Eq(y(x) ** 2 + x**2, 1), implicit) == "x² + y² = 1"
