@@ -321,26 +321,32 @@ def _several_variables(commands: argparse._SubParsersAction) -> None:
     hessian.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 y^3"')
     for command, handler in ((grad, _grad), (jacobian, _jacobian), (hessian, _hessian)):
         command.add_argument("--vars", required=True, metavar="X,Y,…", help=vars_help)
+        command.add_argument(
+            "--at", metavar="X=A,Y=B", help="add the value at this point, every variable given (x=1,y=2)"
+        )
         _output_options(command)
         command.set_defaults(handler=_showing(handler))
 
 
 def _grad(args: argparse.Namespace) -> Derivation:
-    from .multivariable import grad
+    from .multivariable import grad, value_at
 
-    return grad(args.expression, args.vars)
+    derivation = grad(args.expression, args.vars)
+    return value_at(derivation, args.at) if args.at else derivation
 
 
 def _jacobian(args: argparse.Namespace) -> Derivation:
-    from .multivariable import jacobian
+    from .multivariable import jacobian, value_at
 
-    return jacobian(args.expression, args.vars)
+    derivation = jacobian(args.expression, args.vars)
+    return value_at(derivation, args.at) if args.at else derivation
 
 
 def _hessian(args: argparse.Namespace) -> Derivation:
-    from .multivariable import hessian
+    from .multivariable import hessian, value_at
 
-    return hessian(args.expression, args.vars)
+    derivation = hessian(args.expression, args.vars)
+    return value_at(derivation, args.at) if args.at else derivation
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -519,3 +519,41 @@ def hessian(expr: Expression, variables: Variables, budget: Budget | None = None
         result = Step(lhs, rhs, rule)
         title = f"Hessian of {one_line(reading.expr)}"
         return _finish(title, symbols, definitions, names, steps, result, [reading], reading.expr, budget)
+
+
+def value_at(derivation: Derivation, at: str) -> Derivation:
+    """A gradient, Jacobian or Hessian (from :func:`grad`, :func:`jacobian`, :func:`hessian`)
+    with its value at a point as a last verified step: ``at`` gives every variable, ``"x=1,y=2"``.
+
+    The value is each entry's formula at the point. That is the partial derivative there only
+    where the formula holds around the point, so a one-line :class:`DeriveError` refuses a point
+    where an entry is not a finite real number, and any point of a function with corners or
+    jumps (|x|, max, cases), whose formulas can be finite where no derivative exists.
+    """
+    from .points import _NOT_SMOOTH, decimal, parse_at
+
+    lhs, rhs = derivation.result.lhs, derivation.result.rhs
+    if not (isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase)):
+        raise DeriveError("a value at a point needs a gradient, Jacobian or Hessian as the result")
+    variables = next(iter(sorted(lhs.atoms(AppliedUndef), key=sp.default_sort_key))).args
+    names = tuple(v.name for v in variables)
+    given = parse_at(at, names)
+    missing = [name for name in names if name not in given]
+    if missing:
+        raise DeriveError(f"--at needs a value of every variable; add {', '.join(missing)}")
+    point = tuple(given[name] for name in names)
+    formulas = [d.rhs for d in derivation.definitions] + list(rhs)
+    if any(f.has(*_NOT_SMOOTH) for f in formulas):
+        raise DeriveError(
+            "a value at a point is not given for functions with corners or jumps (|x|, max, cases)"
+        )
+    where = ", ".join(f"{name} = {one_line(value)}" for name, value in zip(names, point, strict=True))
+    values = rhs.xreplace(dict(zip(variables, point, strict=True))).applyfunc(sp.simplify)
+    for value in values:
+        if not (value.is_real and value.is_finite):
+            raise DeriveError(f"no derivative at {where}: an entry's formula is {one_line(value)} there")
+    at_point = lhs.applyfunc(lambda entry: sp.Subs(entry, variables, point))
+    decimals = ", ".join(decimal(v) for v in values)
+    step = Step(sp.ImmutableMatrix(at_point), sp.ImmutableMatrix(values), f"value at {where} (≈ {decimals})")
+    step = replace(step, verdict=matrix_verdict(step.lhs, step.rhs, derivation))
+    return replace(derivation, steps=(*derivation.steps, step), result=replace(step, rule="result"))

@@ -25,7 +25,7 @@ from derive.model import Derivation, Status
 from derive.multivariable import matrix_verdict, variables_from, verify_partials
 from derive.printing import latex
 
-from .conftest import ROOT, pdflatex, required
+from .conftest import ROOT, pdflatex, required, run_derive
 
 x, y, z, w, b, r, t, p = sp.symbols("x y z w b r t p")
 
@@ -508,3 +508,40 @@ def test_readme_multivariable_python_example_runs() -> None:
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
     (code,) = [block for block in blocks if "derive.hessian" in block]
     exec(compile(code, "README.md", "exec"), {})  # our own README, not user input
+
+
+@pytest.mark.parametrize(
+    ("make", "at", "expected"),
+    [
+        (lambda: derive.grad("x^2 y + sin(y)", "x,y"), "x=1,y=2", sp.Matrix([[4], [1 + sp.cos(2)]])),
+        (lambda: derive.hessian("x^2 y^3 + e^(x y)", "x,y"), "y=0,x=1", sp.Matrix([[0, 1], [1, 1]])),
+        (
+            lambda: derive.jacobian("x y; x + y^2", "x,y"),
+            "x=1,y=-1/2",
+            sp.Matrix([[-sp.Rational(1, 2), 1], [1, -1]]),
+        ),
+    ],
+)
+def test_a_value_at_a_point_is_a_last_verified_step(make: object, at: str, expected: sp.Matrix) -> None:
+    from derive.multivariable import value_at
+
+    derivation = make()  # type: ignore[operator]
+    valued = value_at(derivation, at)
+    assert valued.result.rhs == expected
+    assert valued.ok and valued.steps[-1].verdict.status is Status.SYMBOLIC
+    wrong = replace(valued.steps[-1], rhs=expected + sp.ones(*expected.shape))
+    assert matrix_verdict(wrong.lhs, wrong.rhs, derivation).status is Status.FAILED
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["sqrt(x^2 + y^2)", "--at", "x=0,y=0"], "no derivative at x = 0, y = 0"),
+        (["|x| y", "--at", "x=1,y=0"], "corners or jumps"),
+        (["x y", "--at", "x=1"], "add y"),
+        (["x y", "--at", "x=1,z=2"], "which is not x or y"),
+    ],
+)
+def test_a_point_where_no_value_is_given_is_one_line(arguments: list[str], message: str) -> None:
+    run = run_derive("grad", arguments[0], "--vars", "x,y", *arguments[1:])
+    assert run.returncode == 2 and message in run.stderr and run.stderr.count("\n") == 1, run.stderr

@@ -185,10 +185,7 @@ def render_linear(derivation: Derivation) -> str:
     claims = derivation.steps if derivation.result_is_added else (*derivation.steps, derivation.result)
     relations = [part for step in claims for part in _parts(step.condition) if _is_relation(part)]
     implicit = frozenset(
-        f
-        for relation in relations
-        for f in relation.atoms(AppliedUndef)
-        if f.args == (derivation.variable,)
+        f for relation in relations for f in relation.atoms(AppliedUndef) if f.args == (derivation.variable,)
     )
     stated: set[sp.Basic] = set()
     for step in claims:
