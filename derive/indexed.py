@@ -94,6 +94,21 @@ def indexed_functions(definitions: Iterable[Definition]) -> frozenset[str]:
     )
 
 
+def _put_in(expr: sp.Basic, values: dict[sp.Symbol, sp.Basic]) -> sp.Basic:
+    """``expr`` with the free occurrences of ``values``' symbols replaced: a sum's own index
+    stays bound (p_k = e^(z_k)/Σ_k e^(z_k) at k = 1 keeps the sum over k)."""
+    if not expr.has(*values):  # not free_symbols: a derivative by z[i] does not list i there
+        return expr
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        bound = {limit[0] for limit in expr.limits}
+        inside = {symbol: value for symbol, value in values.items() if symbol not in bound}
+        limits = [(v, _put_in(low, values), _put_in(high, values)) for v, low, high in expr.limits]
+        return expr.func(_put_in(expr.function, inside), *limits)
+    if not expr.args:
+        return values.get(expr, expr)  # type: ignore[call-overload]
+    return expr.func(*(_put_in(argument, values) for argument in expr.args))
+
+
 def concrete(
     expr: sp.Basic, substitution: Iterable[tuple[sp.Symbol, int]], functions: Iterable[str] = ()
 ) -> sp.Basic:
@@ -105,7 +120,7 @@ def concrete(
     """
     functions = frozenset(functions)
     values = {symbol: sp.Integer(value) for symbol, value in substitution}
-    result = expr.xreplace(values)
+    result = _put_in(expr, values)
     # finite sums and products, innermost first, without evaluating what is inside them
     for _ in range(20):
         finite = [

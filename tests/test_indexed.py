@@ -133,3 +133,17 @@ def test_each_instance_is_an_equation_the_verifier_can_decide() -> None:
     right, wrong = verdicts
     assert set(right) <= {"symbolic", "numeric"}
     assert set(wrong) == {"failed"}
+
+
+def test_a_sums_own_index_stays_bound_when_the_same_letter_is_a_free_index() -> None:
+    # p_k = e^{z_k}/Σ_k e^{z_k} next to ∂p_k/∂z_i: putting k = 1 in must leave the sum's k alone,
+    # and a derivative by z[i] must become a derivative by z_1 (its index is not a free symbol)
+    k, i, n = sp.symbols("k i n", integer=True)
+    z = sp.IndexedBase("z")
+    total = sp.Sum(sp.exp(z[k]), (k, 1, n))
+    assert concrete(sp.exp(z[k]) / total, [(n, 2), (k, 1)]) == sp.exp(sp.Symbol("z_1")) / (
+        sp.exp(sp.Symbol("z_1")) + sp.exp(sp.Symbol("z_2"))
+    )
+    assert concrete(sp.Derivative(sp.Symbol("L"), z[i]), [(i, 2)]) == sp.Derivative(
+        sp.Symbol("L"), sp.Symbol("z_2")
+    )
