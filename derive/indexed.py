@@ -168,6 +168,11 @@ def instances(
     functions = indexed_functions(definitions)
     size_symbols = sizes_of(lhs, rhs, condition, *context)
     indices = free_indices(lhs, rhs, condition, sizes=size_symbols)
+    # an index free in a definition (the true class m of y_k := δ_km) takes every value too
+    for definition in definitions:
+        parameters = set(definition.lhs.args) if isinstance(definition.lhs, AppliedUndef) else set()
+        indices += [i for i in free_indices(definition.rhs, sizes=size_symbols) if i not in parameters]
+    indices = sorted(set(indices), key=lambda index: index.name)
     sizes = tuple(sizes) if (size_symbols or indices) else (0,)
     found: list[Instance] = []
     for size in sizes:

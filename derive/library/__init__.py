@@ -32,6 +32,8 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "elu": ("catalog", "ELU: x for x > 0, α(e^x − 1) otherwise"),
     "selu": ("catalog", "SELU: λ·ELU"),
     "softmax": ("catalog", "softmax of 3 inputs: ∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ)"),
+    "softmax-cross-entropy": ("backprop", "cross-entropy through a softmax, with indices: ∂L/∂zᵢ = pᵢ − yᵢ"),
+    "two-layer-network": ("backprop", "weight gradients of a two-layer network, with indices"),
 }
 
 

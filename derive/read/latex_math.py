@@ -1231,10 +1231,12 @@ def _leibniz_variables(tokens: list[_Token], d: str, text: str) -> list[tuple[st
         if index < len(tokens) and tokens[index].text == "_":
             if index + 1 >= len(tokens):
                 return None
-            if tokens[index + 1].text == "{":
-                if index + 3 >= len(tokens) or tokens[index + 3].text != "}":
+            if tokens[index + 1].text == "{":  # w_{1}, W_{jk}, W_{j,k}
+                close = next((i for i in range(index + 2, len(tokens)) if tokens[i].text == "}"), None)
+                inside = [t.text for t in tokens[index + 2 : close] if t.text != ","] if close else []
+                if not inside or not all(t.isalnum() for t in inside):
                     return None
-                name, index = f"{name}_{tokens[index + 2].text}", index + 4
+                name, index = f"{name}_{''.join(inside)}", close + 1  # type: ignore[operator]
             else:
                 name, index = f"{name}_{tokens[index + 1].text}", index + 2
         count = 1
