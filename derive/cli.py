@@ -400,15 +400,17 @@ def terminal_console(file: TextIO | None = None, *, force_terminal: bool | None 
 def _emit(derivation: Derivation, fmt: str, output: str | None, standalone: bool, log_notation: str) -> None:
     from .files import write_output
     from .formats import render
+    from .timing import derivation_depth, recursion_room
 
-    if output:
-        write_output(output, render(derivation, fmt, standalone=standalone, log_notation=log_notation))
-    elif fmt == "pretty" and sys.stdout.isatty():
-        from .formats.pretty import renderable
+    with recursion_room(derivation_depth(derivation)):  # SymPy's printers recurse once per level
+        if output:
+            write_output(output, render(derivation, fmt, standalone=standalone, log_notation=log_notation))
+        elif fmt == "pretty" and sys.stdout.isatty():
+            from .formats.pretty import renderable
 
-        terminal_console().print(renderable(derivation))
-    else:
-        sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))
+            terminal_console().print(renderable(derivation))
+        else:
+            sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))
 
 
 def _export(args: argparse.Namespace) -> int:
