@@ -60,6 +60,13 @@ class Row:
         return self.goal, self.figure, self.target, mark
 
 
+def report(goal: str, figure: str, target: str, met: bool | None) -> Row:
+    """A row of the table, printed as soon as it is measured (a long run shows its progress)."""
+    row = Row(goal, figure, target, met)
+    _print(row.cells())
+    return row
+
+
 def _seconds(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
@@ -93,7 +100,7 @@ def startup(repeat: int) -> list[Row]:
         seconds, ratio, code = paired(command, baseline, repeat)
         note = "" if code in (0, 3) else f" (exit {code})"
         figure = f"{seconds * 1000:.0f} ms, {ratio:.2f}×{note}"
-        rows.append(Row(label, figure, f"≤ {target}× {unit}", ratio <= target))
+        rows.append(report(label, figure, f"≤ {target}× {unit}", ratio <= target))
 
     for flag in ("--version", "--help"):
         against(f"derive {flag}", [*DERIVE, flag], BARE, 1.5, "bare Python")
@@ -125,7 +132,7 @@ def textbook(repeat: int) -> Row:
     median = statistics.median(ratios)
     spread = f"{min(ratios):.1f}× to {max(ratios):.1f}×"
     figure = f"median {median:.1f}× ({spread}, {len(TEXTBOOK)} expressions)"
-    return Row("textbook set vs sympy.diff", figure, "≤ 3×", median <= 3)
+    return report("textbook set vs sympy.diff", figure, "≤ 3×", median <= 3)
 
 
 def nesting() -> list[Row]:
@@ -141,10 +148,10 @@ def nesting() -> list[Row]:
             plain = _seconds(lambda expr=expr: sp.diff(expr, x))
         per_level[depth] = seconds / depth
         figure = f"{seconds:.2f} s, {per_level[depth] * 1000:.1f} ms per level (sympy.diff {plain:.2f} s)"
-        rows.append(Row(f"nested depth {depth}", figure, "", None))
+        rows.append(report(f"nested depth {depth}", figure, "", None))
     growth = per_level[MAX_DEPTH] / per_level[50]
     rows.append(
-        Row(
+        report(
             f"cost per level, depth {MAX_DEPTH} vs 50",
             f"{growth:.2f}× for {MAX_DEPTH // 50}× the depth",
             "near flat (≤ 2×)",
@@ -168,7 +175,7 @@ def deepest(repeat: int) -> list[Row]:
         seconds = statistics.median(times)
         ok = codes == {0}
         figure = f"{seconds:.2f} s, exit {'/'.join(map(str, sorted(codes)))}"
-        rows.append(Row(f"depth {MAX_DEPTH}, -f {fmt}", figure, "< 10 s, exit 0", ok and seconds < 10))
+        rows.append(report(f"depth {MAX_DEPTH}, -f {fmt}", figure, "< 10 s, exit 0", ok and seconds < 10))
     return rows
 
 
@@ -178,17 +185,14 @@ def long_sums() -> Row:
     seconds = _seconds(lambda: differentiate(expr))
     sp.core.cache.clear_cache()
     plain = _seconds(lambda: sp.diff(expr, sp.Symbol("x")))
-    return Row("1,000-term sum", f"{seconds:.2f} s (sympy.diff {plain:.2f} s)", "< 5 s", seconds < 5)
+    return report("1,000-term sum", f"{seconds:.2f} s (sympy.diff {plain:.2f} s)", "< 5 s", seconds < 5)
 
 
-def _print(rows: list[Row]) -> None:
-    header = ("goal", "measured", "target", "met")
-    table = [header, *(r.cells() for r in rows)]
-    widths = [max(len(line[i]) for line in table) for i in range(4)]
-    for index, line in enumerate(table):
-        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) + " |")
-        if index == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+WIDTHS = (34, 52, 22, 3)
+
+
+def _print(row: tuple[str, str, str, str]) -> None:
+    print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, WIDTHS, strict=True)) + " |", flush=True)
 
 
 def _machine() -> str:
@@ -210,15 +214,15 @@ def main() -> int:
     parser.add_argument("--skip-engine", action="store_true")
     args = parser.parse_args()
     print(f"{_machine()}; derive run as {' '.join(Path(p).name for p in DERIVE)}\n")
-    rows: list[Row] = []
+    _print(("goal", "measured", "target", "met"))
+    print("|" + "|".join("-" * (w + 2) for w in WIDTHS) + "|")
     if not args.skip_startup:
-        rows += startup(args.repeat)
+        startup(args.repeat)
     if not args.skip_engine:
-        rows.append(textbook(args.repeat))
-        rows += nesting()
-        rows += deepest(args.repeat)
-        rows.append(long_sums())
-    _print(rows)
+        textbook(args.repeat)
+        nesting()
+        deepest(args.repeat)
+        long_sums()
     return 0
 
 
