@@ -10,7 +10,6 @@ be read), with a one-line message and no traceback, 3 when some claims are undec
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -48,6 +47,8 @@ class _Parser(argparse.ArgumentParser):
 
 def suggestion(name: str, known: Sequence[str]) -> str:
     """``; did you mean sigmoid?`` for a near miss, else the empty string."""
+    import difflib  # only for a mistyped name: --version and --help never need it
+
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
