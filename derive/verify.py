@@ -650,7 +650,10 @@ class _Claim:
             verb = "is" if len(self.unspecified) == 1 else "are"
             reason = f"depends on what {names} {verb}: it fails for a random smooth {names}"
             return Verdict(Status.UNDECIDED, reason, point, left, right)
-        where = self.holds_on_a_side() if self.condition is None else None
+        try:
+            where = self.holds_on_a_side() if self.condition is None else None
+        except _SafetyNet:  # the counterexample stands; only where the claim holds is not known
+            where = None
         return Verdict(Status.FAILED, method, point, left, right, where)
 
     def holds_on_a_side(self) -> sp.Basic | None:
@@ -951,11 +954,22 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
     Nothing a derivation says about its own verdicts is kept: a step that could not be read is
     "not read", whatever it was marked. A step that continues the line above is first compared
     with that line (equality is transitive); when that does not settle it, it is checked against
-    its left side directly. The result is always checked directly.
+    its left side directly. The result is always checked directly (a claim checked directly once
+    in the derivation, as the result usually repeats the last step, keeps that verdict). A claim
+    nested deeper than :data:`NAMED_NESTING` levels is first checked through the names.
     """
     expander = Expander(derivation.definitions, derivation.variable)
     names = _NameSpace(derivation)
     checked: list[Step] = []
+    direct: dict[tuple[sp.Basic, sp.Basic, sp.Basic | None], Verdict] = {}
+
+    def directly(step: Step) -> Verdict:
+        """The direct check, once per exact claim: the result repeats the last step's claim."""
+        key = (step.lhs, step.rhs, step.condition)
+        if key not in direct:
+            direct[key] = verify_step(step, derivation, budget, expander)
+        return direct[key]
+
     with recursion_room(derivation_depth(derivation)):
         for step in derivation.steps:
             if step.unreadable:
@@ -965,7 +979,7 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
                 step, names, budget
             )
             if not verdict:
-                verdict = verify_step(step, derivation, budget, expander)
+                verdict = directly(step)
             if verdict.status is Status.UNDECIDED and checked:
                 verdict = _broken_step(checked[-1], step, derivation, budget, expander) or verdict
             checked.append(replace(step, verdict=verdict))
@@ -973,7 +987,7 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
         verdict = (
             _not_read(result)
             if result.unreadable
-            else _through_names(result, names, budget) or verify_step(result, derivation, budget, expander)
+            else _through_names(result, names, budget) or directly(result)
         )
     return derivation.with_verdicts([s.verdict for s in checked], verdict)
 
