@@ -62,28 +62,14 @@ class Form:
 
 def _bounded(operation, *args: object) -> object | None:
     """``operation(*args)``, or None when SymPy cannot do it; :class:`_GaveUp` when the safety
-    net fires. The search meets the same expression on several paths (a rewrite found in two
-    rounds, a candidate tidied twice): the answers of SymPy's pure operations are kept, so each
-    question is worked out once and answered the same way again."""
-    key = (operation, args) if operation in _PURE else None
-    if key is not None and key in _ANSWERS:
-        return _ANSWERS[key]
+    net fires."""
     try:
         with time_limit(OPERATION_SECONDS):
-            answer = operation(*args)
+            return operation(*args)
     except OutOfTime:
         raise _GaveUp from None
     except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError, ZeroDivisionError):
-        answer = None
-    if key is not None:
-        if len(_ANSWERS) >= _MAX_ANSWERS:  # a long session: forget the oldest
-            del _ANSWERS[next(iter(_ANSWERS))]
-        _ANSWERS[key] = answer
-    return answer
-
-
-_ANSWERS: dict[tuple[object, tuple[object, ...]], object | None] = {}
-_MAX_ANSWERS = 2048
+        return None
 
 
 def _simplify(expr: sp.Expr) -> sp.Expr | None:
@@ -322,9 +308,3 @@ def _undefined_where_derivative_is(
             if not undefined:  # the derivative has a value here and the form has none
                 return True
     return False
-
-
-# Operations whose answer depends on their arguments alone (no lambdas made per call).
-_PURE = frozenset(
-    {sp.simplify, sp.expand, sp.factor, sp.collect, sp.solve, _simplified_in_exp, _expanded_in_exp}
-)
