@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .sizes import small_degree
+from .walk import contains, distinct
 
 JUMPY = (
     sp.floor,
@@ -36,7 +37,7 @@ MAX_BREAKPOINTS = 12
 
 def has_jumps(expr: sp.Basic) -> bool:
     """True when ``expr`` holds a function with a jump or a corner."""
-    return any(isinstance(node, JUMPY) for node in sp.preorder_traversal(expr))
+    return contains(expr, *JUMPY)
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,12 @@ def split(left: sp.Expr, right: sp.Expr, x: sp.Symbol) -> Split | None:
     breakpoints cut the line first, and on each piece the outer argument, with the inner jumps
     resolved, is solved for its own zeros there."""
     whole = sp.Tuple(left, right)
-    for node in sp.preorder_traversal(whole):
-        if isinstance(node, _UNSPLITTABLE):
-            return None
+    if contains(whole, *_UNSPLITTABLE):
+        return None
     plain = whole.replace(lambda e: isinstance(e, (sp.Max, sp.Min)), lambda e: e.rewrite(sp.Piecewise))
     points: set[sp.Expr] = set()
     nested: list[sp.Expr] = []  # arguments with jumps of their own, solved piece by piece
-    for node in sp.preorder_traversal(plain):
+    for node in distinct(plain):
         if isinstance(node, (sp.sign, sp.Heaviside, sp.Abs, sp.DiracDelta)):
             if has_jumps(node.args[0]):
                 nested.append(node.args[0])

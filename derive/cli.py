@@ -10,7 +10,6 @@ be read), with a one-line message and no traceback, 3 when some claims are undec
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -48,6 +47,8 @@ class _Parser(argparse.ArgumentParser):
 
 def suggestion(name: str, known: Sequence[str]) -> str:
     """``; did you mean sigmoid?`` for a near miss, else the empty string."""
+    import difflib  # only for a mistyped name: --version and --help never need it
+
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
@@ -553,15 +554,17 @@ def terminal_console(file: TextIO | None = None, *, force_terminal: bool | None 
 def _emit(derivation: Derivation, fmt: str, output: str | None, standalone: bool, log_notation: str) -> None:
     from .files import write_output
     from .formats import render
+    from .timing import derivation_depth, recursion_room
 
-    if output:
-        write_output(output, render(derivation, fmt, standalone=standalone, log_notation=log_notation))
-    elif fmt == "pretty" and sys.stdout.isatty():
-        from .formats.pretty import renderable
+    with recursion_room(derivation_depth(derivation)):  # SymPy's printers recurse once per level
+        if output:
+            write_output(output, render(derivation, fmt, standalone=standalone, log_notation=log_notation))
+        elif fmt == "pretty" and sys.stdout.isatty():
+            from .formats.pretty import renderable
 
-        terminal_console().print(renderable(derivation))
-    else:
-        sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))
+            terminal_console().print(renderable(derivation))
+        else:
+            sys.stdout.write(render(derivation, fmt, standalone=standalone, log_notation=log_notation))
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from .printing import is_unevaluated, sstr
 from .rules import Rule, UndefinedFunctionRule, VariableRule, rule_for
 from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
+from .walk import atoms, distinct, preorder
 
 MAX_ORDER = 10
 # The clean-up is bounded by work: results larger than this many operations are left as they
@@ -74,26 +75,33 @@ class _Names:
         return {d.lhs: d.rhs for d in self.definitions}
 
 
-def _fold(expr: sp.Expr, names: dict[sp.Expr, sp.Symbol]) -> sp.Expr:
+def _fold(
+    expr: sp.Expr, names: dict[sp.Expr, sp.Symbol], done: dict[sp.Expr, sp.Expr] | None = None
+) -> sp.Expr:
     """Replace the largest subexpressions that have names by those names, keeping products and
-    sums that are written out (unevaluated) as they are."""
+    sums that are written out (unevaluated) as they are. ``done`` remembers folded parts across
+    calls: consecutive steps share all but the path down to what changed."""
     if expr in names:
         return names[expr]
     if not expr.args:
         return expr
-    args = tuple(_fold(a, names) for a in expr.args)
-    if args == expr.args:
-        return expr
-    return expr.func(*args, evaluate=False) if is_unevaluated(expr) else expr.func(*args)
+    done = {} if done is None else done
+    if expr not in done:
+        args = tuple(_fold(a, names, done) for a in expr.args)
+        if args == expr.args:
+            done[expr] = expr
+        else:
+            done[expr] = expr.func(*args, evaluate=False) if is_unevaluated(expr) else expr.func(*args)
+    return done[expr]
 
 
 def _open_derivatives(expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr]) -> list[sp.Derivative]:
     """The derivatives with respect to x that a rule can still rewrite, outermost first."""
-    found = []
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Derivative) and node not in final and node.variables == (x,):
-            found.append(node)
-    return found
+    return [
+        node
+        for node in distinct(expr)
+        if isinstance(node, sp.Derivative) and node not in final and node.variables == (x,)
+    ]
 
 
 def _rewrite_all(
@@ -205,11 +213,8 @@ def _has_denominator(expr: sp.Expr) -> bool:
     """True when some part of ``expr`` divides by something that is not a number."""
     return any(
         isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_Number
-        for node in sp.preorder_traversal(expr)
-    ) or any(
-        isinstance(node, sp.exp) and node.args[0].could_extract_minus_sign()
-        for node in sp.preorder_traversal(expr)
-    )
+        for node in distinct(expr)
+    ) or any(isinstance(node, sp.exp) and node.args[0].could_extract_minus_sign() for node in distinct(expr))
 
 
 def _fractions_in_sums(expr: sp.Expr) -> int:
@@ -217,7 +222,7 @@ def _fractions_in_sums(expr: sp.Expr) -> int:
     over a common denominator removes."""
     return sum(
         1
-        for node in sp.preorder_traversal(expr)
+        for node in preorder(expr)
         if isinstance(node, sp.Add)
         for term in node.args
         if sp.fraction(term)[1].free_symbols
@@ -228,7 +233,7 @@ def _sum_factors(expr: sp.Expr) -> int:
     """How many factors of products in ``expr`` are sums (or powers of sums): how factored it is."""
     return sum(
         1
-        for node in sp.preorder_traversal(expr)
+        for node in preorder(expr)
         if isinstance(node, sp.Mul)
         for factor in node.args
         if isinstance(factor.as_base_exp()[0], sp.Add)
@@ -246,7 +251,7 @@ def _has_sum_factor(expr: sp.Expr) -> bool:
 
 def _written_out(expr: sp.Expr) -> bool:
     """True when ``expr`` holds a sum or product kept as written (``e^(−x)·(−1)``)."""
-    return any(isinstance(node, sp.Basic) and is_unevaluated(node) for node in sp.preorder_traversal(expr))
+    return any(isinstance(node, sp.Basic) and is_unevaluated(node) for node in distinct(expr))
 
 
 def _cost(expr: sp.Expr) -> tuple[int, int]:
@@ -349,8 +354,8 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
     """The steps for the ``order``-th derivative of ``expr``, not yet verified."""
     if not 1 <= order <= MAX_ORDER:
         raise DeriveError(f"the order must be between 1 and {MAX_ORDER}")
-    taken = {s.name for s in expr.atoms(sp.Symbol)} | {x.name}
-    taken |= {f.func.__name__ for f in expr.atoms(AppliedUndef)}
+    taken = {s.name for s in atoms(expr, sp.Symbol)} | {x.name}
+    taken |= {f.func.__name__ for f in atoms(expr, AppliedUndef)}
     names = _Names(taken)
     final: set[sp.Expr] = set()
     values: dict[sp.Symbol, sp.Expr] = {}
@@ -380,8 +385,9 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
     if not steps or steps[-1].lhs != lhs:
         steps.append(Step(lhs, current, "differentiate"))
     named = {d.rhs: d.lhs for d in names.definitions}
+    folded: dict[sp.Expr, sp.Expr] = {}
     for index in rule_steps:
-        steps[index] = replace(steps[index], rhs=_fold(steps[index].rhs, named))
+        steps[index] = replace(steps[index], rhs=_fold(steps[index].rhs, named, folded))
     return Derivation(
         title=derivative_title(expr, order),
         variable=x,
@@ -401,7 +407,7 @@ def _substitute_back(expr: sp.Expr, names: _Names) -> sp.Expr:
     """
     values = names.values()
     replacements: dict[sp.Expr, sp.Expr] = {}
-    for derivative in expr.atoms(sp.Derivative):
+    for derivative in atoms(expr, sp.Derivative):
         bound = [v for v in derivative.variables if v in values]
         if bound:
             (u,) = bound

@@ -29,6 +29,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .sizes import exact_at_points
+from .walk import distinct
 
 PRECISIONS = (30, 60, 120, 240)
 AGREE_AT = 120  # agreement to this many digits counts
@@ -173,7 +174,7 @@ def requirements(expr: sp.Basic) -> tuple[tuple[sp.Expr, Callable[[sp.Float], bo
     it divides), every inverse function within its real range. These hold inside derivatives
     too: d/dx acosh(x) says nothing for x < 1, whatever formula its derivative has."""
     found: list[tuple[sp.Expr, Callable[[sp.Float], bool]]] = []
-    for node in sp.preorder_traversal(expr):
+    for node in distinct(expr):  # each part once: the list is made unique below anyway
         if isinstance(node, sp.Pow) and not node.exp.is_integer and node.base.free_symbols:
             negative = node.exp.is_negative
             found.append((node.base, (lambda a: a > 0) if negative else (lambda a: a >= 0)))

@@ -10,13 +10,15 @@ import functools
 
 import sympy as sp
 
+from .walk import distinct
+
 MAX_EXPANDED_POWER = 40
 
 
 def expansion_safe(expr: sp.Basic) -> bool:
     """False when multiplying ``expr`` out could exhaust memory: a sum raised to a large power
     ((x + y)^(10^10) has too many terms for any machine)."""
-    for node in sp.preorder_traversal(expr):
+    for node in distinct(expr):
         if (
             isinstance(node, sp.Pow)
             and node.exp.is_Integer
@@ -32,8 +34,7 @@ def small_degree(expr: sp.Basic) -> bool:
     """False when ``expr`` holds an integer power above :data:`MAX_EXPANDED_POWER`: solving a
     polynomial of that degree is no check's business."""
     return not any(
-        isinstance(p, sp.Pow) and p.exp.is_Integer and abs(p.exp) > MAX_EXPANDED_POWER
-        for p in sp.preorder_traversal(expr)
+        isinstance(p, sp.Pow) and p.exp.is_Integer and abs(p.exp) > MAX_EXPANDED_POWER for p in distinct(expr)
     )
 
 
@@ -42,7 +43,7 @@ def exact_at_points(expr: sp.Basic, x: sp.Symbol) -> bool:
     """True when putting an exact rational with ten-digit parts for ``x`` keeps ``expr`` small:
     powers of ``x`` have small rational exponents, and no exponent depends on ``x`` (2^x at
     x = p/q asks SymPy for a q-th root of 2^p, which never finishes for ten-digit p and q)."""
-    for p in sp.preorder_traversal(expr):
+    for p in distinct(expr):
         if not isinstance(p, sp.Pow):
             continue
         if p.exp.has(x) and p.base is not sp.E:

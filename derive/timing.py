@@ -67,12 +67,16 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def expression_depth(expr: object) -> int:
-    """The number of levels in an expression tree (counted without recursion)."""
-    depth, frontier = 0, [expr]
-    while frontier:
-        depth += 1
-        frontier = [a for e in frontier for a in getattr(e, "args", ())]
-    return depth
+    """The number of levels in an expression tree (counted without recursion, each distinct part
+    once: a derivative with its inner functions substituted back repeats them at every level)."""
+    from .walk import bottom_up
+
+    if not getattr(expr, "args", ()):
+        return 1
+    depth: dict[object, int] = {}
+    for node in bottom_up(expr):  # type: ignore[arg-type]
+        depth[node] = 1 + max((depth[a] for a in node.args), default=0)
+    return depth[expr]
 
 
 @contextmanager
@@ -87,3 +91,12 @@ def recursion_room(depth: int) -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(old)
+
+
+def derivation_depth(derivation: object) -> int:
+    """How deeply nested a derivation's expressions are: the recursion allowance that SymPy needs
+    to verify or print it (``recursion_room(derivation_depth(d))``)."""
+    steps = (*getattr(derivation, "steps", ()), getattr(derivation, "result", None))
+    sides = [e for s in steps if s is not None for e in (s.lhs, s.rhs)]
+    sides += [e for d in getattr(derivation, "definitions", ()) for e in (d.lhs, d.rhs)]
+    return max((expression_depth(e) for e in sides), default=1)

@@ -51,9 +51,9 @@ from .evidence import (
     vouched_nonzero,
 )
 from .model import Definition, Derivation, Status, Step, Verdict
-from .parse import parse
 from .sizes import expansion_safe
-from .timing import OutOfTime, expression_depth, recursion_room, time_limit
+from .timing import OutOfTime, derivation_depth, recursion_room, time_limit
+from .walk import atoms, bottom_up, contains, distinct
 
 
 @dataclass(frozen=True)
@@ -116,14 +116,14 @@ class Expander:
         return self.written[expr]
 
     def substitute(self, expr: sp.Basic) -> sp.Basic:
-        if any(v in self.names for d in expr.atoms(sp.Derivative) for v in d.variables):
+        if any(v in self.names for d in atoms(expr, sp.Derivative) for v in d.variables):
             expr = expr.replace(
                 lambda e: isinstance(e, sp.Derivative) and any(v in self.names for v in e.variables),
                 self.leibniz,
             )
-        for function in self.functions.keys() & {a.func for a in expr.atoms(AppliedUndef)}:
+        for function in self.functions.keys() & {a.func for a in atoms(expr, AppliedUndef)}:
             expr = expr.replace(function, self.apply(self.functions[function]))
-        return expr.xreplace({s: self.value(s) for s in expr.atoms(sp.Symbol)})
+        return expr.xreplace({s: self.value(s) for s in atoms(expr, sp.Symbol)})
 
     def value(self, symbol: sp.Basic) -> sp.Basic:
         if symbol not in self.values:
@@ -195,6 +195,8 @@ def as_expression(value: sp.Basic | str | int | float) -> sp.Basic:
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, str):
+        from .parse import parse  # only for text: a built-in derivation never loads the parser
+
         return parse(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected an expression, got {type(value).__name__}")
@@ -232,10 +234,13 @@ def _cancel_in_exp(difference: sp.Expr) -> sp.Expr:
 def _nesting(expr: sp.Basic) -> int:
     """How many functions deep the expression goes (tanh(log(1 + e^x)) is 3): rewritten in
     exponentials, each level multiplies the size, whatever the operation count says."""
-    if not isinstance(expr, sp.Basic) or not expr.args:
+    if not isinstance(expr, sp.Basic):
         return 0
-    inner = max(_nesting(a) for a in expr.args)
-    return inner + 1 if isinstance(expr, sp.Function) else inner
+    depth: dict[sp.Basic, int] = {}
+    for node in bottom_up(expr):
+        inner = max((depth[a] for a in node.args), default=0)
+        depth[node] = inner + 1 if isinstance(node, sp.Function) else inner
+    return depth[expr]
 
 
 _EXP_NESTING = 2  # rewrite in exponentials only up to this depth
@@ -248,7 +253,7 @@ def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: in
         return None
     ops = sp.count_ops(difference)
     # in exponentials, trigonometric functions become complex ones that cancel slowly
-    d_has_trig = bool(difference.atoms(TrigonometricFunction, InverseTrigonometricFunction))
+    d_has_trig = contains(difference, TrigonometricFunction, InverseTrigonometricFunction)
     rungs: tuple[tuple[str, int, Callable[[sp.Expr], sp.Expr]], ...] = (
         ("cancel", budget.cancel_ops, sp.cancel),
         ("expand", budget.expand_ops, lambda d: sp.expand(d, deep=True)),
@@ -313,7 +318,7 @@ def check_equation(
         if found is not None:
             return found
         return Verdict(Status.UNDECIDED, f"the relation {shown} defines no function to check it on")
-    derivatives = bool(lhs.atoms(sp.Derivative, sp.Subs) or rhs.atoms(sp.Derivative, sp.Subs))
+    derivatives = contains(lhs, sp.Derivative, sp.Subs) or contains(rhs, sp.Derivative, sp.Subs)
     try:
         verdict = _Claim(left, right, condition, budget, derivatives, needs).decide()
     except _SafetyNet:
@@ -346,7 +351,7 @@ class _Claim:
         self.derivatives = derivatives
         self.symbols = sorted((left.free_symbols | right.free_symbols), key=lambda s: s.name)
         self.unspecified = sorted(
-            {str(a.func) for a in (left - right).atoms(AppliedUndef)} if _has_undef(left, right) else set()
+            {str(a.func) for a in atoms(left - right, AppliedUndef)} if _has_undef(left, right) else set()
         )
 
     def decide(self) -> Verdict:
@@ -396,7 +401,7 @@ class _Claim:
             return ()
         x = self.symbols[0]
         found: set[sp.Expr] = set()
-        for node in sp.preorder_traversal(sp.Tuple(self.left, self.right)):
+        for node in distinct(sp.Tuple(self.left, self.right)):
             if isinstance(node, sp.Pow) and node.exp.is_negative:
                 targets = [node.base]
             elif (isinstance(node, sp.Pow) and not node.exp.is_integer) or isinstance(node, sp.log):
@@ -414,7 +419,7 @@ class _Claim:
     def constant_difference(self, difference: sp.Expr, sampler: Sampler) -> Verdict | None:
         """A difference that reduces to a nonzero constant (e^(−1000), 10⁻⁵⁰) is refuted at the
         first point where both sides are defined, however small the constant."""
-        trig = difference.atoms(TrigonometricFunction, InverseTrigonometricFunction)
+        trig = contains(difference, TrigonometricFunction, InverseTrigonometricFunction)
         if trig or _nesting(difference) > _EXP_NESTING or not expansion_safe(difference):
             return None
         reduced = _guarded(self.budget.seconds, lambda: _cancel_in_exp(difference))
@@ -645,7 +650,10 @@ class _Claim:
             verb = "is" if len(self.unspecified) == 1 else "are"
             reason = f"depends on what {names} {verb}: it fails for a random smooth {names}"
             return Verdict(Status.UNDECIDED, reason, point, left, right)
-        where = self.holds_on_a_side() if self.condition is None else None
+        try:
+            where = self.holds_on_a_side() if self.condition is None else None
+        except _SafetyNet:  # the counterexample stands; only where the claim holds is not known
+            where = None
         return Verdict(Status.FAILED, method, point, left, right, where)
 
     def holds_on_a_side(self) -> sp.Basic | None:
@@ -700,14 +708,14 @@ def _both(first: sp.Basic | None, second: sp.Basic | None) -> sp.Basic | None:
 
 
 def _has_undef(left: sp.Basic, right: sp.Basic) -> bool:
-    return bool(left.atoms(AppliedUndef) or right.atoms(AppliedUndef))
+    return contains(left, AppliedUndef) or contains(right, AppliedUndef)
 
 
 def _rational_function(expr: sp.Expr, symbols: list[sp.Symbol]) -> bool:
     """True for a quotient of polynomials with rational coefficients (or a rational number)."""
     if not symbols:
         return bool(expr.is_Rational)
-    if expr.atoms(AppliedUndef):
+    if contains(expr, AppliedUndef):
         return False
     return all(
         part.is_polynomial(*symbols) and all(c.is_Rational for c in sp.Poly(part, *symbols).coeffs())
@@ -801,11 +809,19 @@ class _NameSpace:
         self.x = derivation.variable
         self.derivatives: dict[sp.Basic, sp.Basic] = {}
         self.busy: set[sp.Basic] = set()
+        self.read: dict[sp.Basic, sp.Basic] = {}  # each line is read once, as the step and as the line above
+        self.folded: dict[sp.Basic, sp.Basic] = {}
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
-        if any(v != self.x for d in expr.atoms(sp.Derivative) for v in d.variables):
-            raise _CannotCheck("a derivative with respect to another quantity")
-        return expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
+        if expr not in self.read:
+            found = atoms(expr, sp.Derivative)
+            if any(v != self.x for d in found for v in d.variables):
+                raise _CannotCheck("a derivative with respect to another quantity")
+            if any(contains(d.expr, sp.Derivative) for d in found):  # inner ones first, as replace does
+                self.read[expr] = expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
+            else:  # one pass that rebuilds only the paths down to the derivatives
+                self.read[expr] = expr.xreplace({d: self.carried_out(d) for d in found})
+        return self.read[expr]
 
     def carried_out(self, derivative: sp.Derivative) -> sp.Basic:
         """d^k/dx^k of the derivative's expression: the total derivative taken k times."""
@@ -823,6 +839,39 @@ class _NameSpace:
         for name, dummy in held.items():
             result += sp.diff(body, dummy) * self.derivative(name)
         return result.xreplace({dummy: name for name, dummy in held.items()})
+
+    def fold(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with every part that is exactly what a name stands for (its definition with
+        the names inside it substituted) replaced by that name, the largest parts first. Putting
+        the values back gives ``expr`` again, so a claim proved about the folded sides holds."""
+        if expr in self.by_value:
+            return self.by_value[expr]
+        if not expr.args:
+            return expr
+        if expr not in self.folded:
+            args = tuple(self.fold(a) for a in expr.args)
+            self.folded[expr] = expr if args == expr.args else expr.func(*args)
+        return self.folded[expr]
+
+    @functools.cached_property
+    def by_value(self) -> dict[sp.Basic, sp.Basic]:
+        """Each name's full value (no names left in it) → the name; the first name of a value wins."""
+        full: dict[sp.Basic, sp.Basic] = {}
+
+        def value(name: sp.Basic) -> sp.Basic:
+            if name not in full:
+                if name in self.busy:
+                    raise _CannotCheck("the definitions refer to each other in a cycle")
+                self.busy.add(name)
+                inner = {s: value(s) for s in self.names[name].free_symbols if s in self.names}
+                full[name] = self.names[name].xreplace(inner)
+                self.busy.discard(name)
+            return full[name]
+
+        by_value: dict[sp.Basic, sp.Basic] = {}
+        for name in self.names:
+            by_value.setdefault(value(name), name)
+        return by_value
 
     def derivative(self, name: sp.Basic) -> sp.Basic:
         if name not in self.derivatives:
@@ -855,6 +904,32 @@ def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) ->
     return replace(previous.verdict, method=f"{method} with the line above")
 
 
+# Nested deeper than this (levels of functions), a claim is first checked through the
+# derivation's names: SymPy's own derivative of a composition n levels deep costs about n³ (each
+# level walks the whole result so far), the chain rule through the names about n per level.
+NAMED_NESTING = 40
+
+
+def _through_names(step: Step, names: _NameSpace, budget: Budget) -> Verdict | None:
+    """The verdict for a deeply nested claim whose sides, written through the names, are equal
+    (identical, or after ``cancel``) once the derivatives are carried out by the chain rule
+    through the definitions; None when that does not show it (the direct check decides)."""
+    if step.condition is not None or max(_nesting(step.lhs), _nesting(step.rhs)) <= NAMED_NESTING:
+        return None
+    try:
+        with time_limit(budget.seconds):
+            left, right = names(names.fold(step.lhs)), names(names.fold(step.rhs))
+            if left == right:
+                method = "identical"
+            elif sp.count_ops(left - right) <= budget.cancel_ops and sp.cancel(left - right) == 0:
+                method = "cancel"
+            else:
+                return None
+    except (_CannotCheck, OutOfTime, *_ERRORS):
+        return None
+    return Verdict(Status.SYMBOLIC, f"{method} through the inner functions")
+
+
 def _broken_step(
     previous: Step, step: Step, derivation: Derivation, budget: Budget, expander: Expander
 ) -> Verdict | None:
@@ -879,33 +954,43 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
     Nothing a derivation says about its own verdicts is kept: a step that could not be read is
     "not read", whatever it was marked. A step that continues the line above is first compared
     with that line (equality is transitive); when that does not settle it, it is checked against
-    its left side directly. The result is always checked directly.
+    its left side directly. The result is always checked directly (a claim checked directly once
+    in the derivation, as the result usually repeats the last step, keeps that verdict). A claim
+    nested deeper than :data:`NAMED_NESTING` levels is first checked through the names.
     """
     expander = Expander(derivation.definitions, derivation.variable)
     names = _NameSpace(derivation)
     checked: list[Step] = []
-    with recursion_room(_depth(derivation)):
+    direct: dict[tuple[sp.Basic, sp.Basic, sp.Basic | None], Verdict] = {}
+
+    def directly(step: Step) -> Verdict:
+        """The direct check, once per exact claim: the result repeats the last step's claim."""
+        key = (step.lhs, step.rhs, step.condition)
+        if key not in direct:
+            direct[key] = verify_step(step, derivation, budget, expander)
+        return direct[key]
+
+    with recursion_room(derivation_depth(derivation)):
         for step in derivation.steps:
             if step.unreadable:
                 checked.append(replace(step, verdict=_not_read(step)))
                 continue
-            verdict = checked and _continues(checked[-1], step, names, budget)
+            verdict = (checked and _continues(checked[-1], step, names, budget)) or _through_names(
+                step, names, budget
+            )
             if not verdict:
-                verdict = verify_step(step, derivation, budget, expander)
+                verdict = directly(step)
             if verdict.status is Status.UNDECIDED and checked:
                 verdict = _broken_step(checked[-1], step, derivation, budget, expander) or verdict
             checked.append(replace(step, verdict=verdict))
         result = derivation.result
         verdict = (
-            _not_read(result) if result.unreadable else verify_step(result, derivation, budget, expander)
+            _not_read(result)
+            if result.unreadable
+            else _through_names(result, names, budget) or directly(result)
         )
     return derivation.with_verdicts([s.verdict for s in checked], verdict)
 
 
 def _not_read(step: Step) -> Verdict:
     return Verdict(Status.UNCHECKED, f"could not be read: {step.unreadable}")
-
-
-def _depth(derivation: Derivation) -> int:
-    """How deeply nested the derivation's expressions are (for the recursion allowance)."""
-    return max(expression_depth(e) for s in (*derivation.steps, derivation.result) for e in (s.lhs, s.rhs))

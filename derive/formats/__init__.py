@@ -10,10 +10,9 @@ format (``render``, ``load``, ``--format``, ``--from``, ``derive export``) asks 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import DeriveError
 
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from ..model import Derivation
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):  # not a dataclass: ``derive --version`` would import inspect for it
     """One format: its name, its file suffixes (the first is the one ``derive export`` writes),
     the module that implements it, and whether derive writes and reads it."""
 

@@ -1,0 +1,74 @@
+"""Walks over expression trees that cost one visit per node, however deep the tree.
+
+SymPy's ``preorder_traversal`` (and ``atoms``, built on it) nests one generator per level, so a
+node n levels down costs n frames to reach: on a composition nested n deep every walk is
+quadratic, and a derivation walks its expressions once per step. A derivative with its inner
+functions substituted back also repeats each inner expression at every level above it, so its
+tree is much larger than its distinct parts. The walks here keep an explicit stack;
+:func:`distinct` also visits each distinct subexpression once, which is all that questions
+about *which* parts occur (atoms, the presence of a type) need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sympy as sp
+
+
+def _children(node: object) -> tuple:
+    if isinstance(node, sp.Basic):
+        return node.args
+    if isinstance(node, (tuple, list)):
+        return tuple(node)
+    return ()
+
+
+def preorder(expr: object) -> Iterator[object]:
+    """Every node of ``expr``, in the order of ``sp.preorder_traversal`` (repeats included)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(_children(node)))
+
+
+def distinct(expr: object) -> Iterator[object]:
+    """Each distinct subexpression of ``expr`` once, in the order of its first appearance in
+    ``sp.preorder_traversal``: a subtree met again is skipped whole (all of it was seen)."""
+    seen: set[sp.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sp.Basic):  # containers (lists) are not hashable: walked as met
+            if node in seen:
+                continue
+            seen.add(node)
+        yield node
+        stack.extend(reversed(_children(node)))
+
+
+def atoms(expr: sp.Basic, *types: type) -> set[sp.Basic]:
+    """``expr.atoms(*types)`` (at least one type), in one visit per distinct part."""
+    return {node for node in distinct(expr) if isinstance(node, types)}
+
+
+def contains(expr: sp.Basic, *types: type) -> bool:
+    """Whether a part of ``expr`` is of one of ``types``."""
+    return any(isinstance(node, types) for node in distinct(expr))
+
+
+def bottom_up(expr: sp.Basic) -> Iterator[sp.Basic]:
+    """Each distinct subexpression of ``expr`` once, every one after all of its arguments."""
+    done: set[sp.Basic] = set()
+    stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node in done:
+            continue
+        if ready:
+            done.add(node)
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((arg, False) for arg in reversed(node.args) if arg not in done)

@@ -1,0 +1,45 @@
+"""The tree walks visit what SymPy's own traversals visit, in the same order, without recursion."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.walk import atoms, bottom_up, contains, distinct, preorder
+
+x, y = sp.symbols("x y")
+f = sp.Function("f")
+SHARED = sp.sin(x + 1)
+EXPR = SHARED * sp.cos(SHARED) + f(SHARED) + sp.Abs(y) ** 2
+
+
+def test_preorder_is_sympys_order_with_repeats() -> None:
+    assert list(preorder(EXPR)) == list(sp.preorder_traversal(EXPR))
+
+
+def test_distinct_keeps_the_first_appearance_of_each_part() -> None:
+    first = list(dict.fromkeys(sp.preorder_traversal(EXPR)))
+    assert list(distinct(EXPR)) == first
+
+
+def test_bottom_up_puts_every_part_after_its_arguments() -> None:
+    order = list(bottom_up(EXPR))
+    assert len(order) == len(set(order)) == len(set(sp.preorder_traversal(EXPR)))
+    position = {node: index for index, node in enumerate(order)}
+    for node in order:
+        assert all(position[arg] < position[node] for arg in node.args)
+
+
+def test_atoms_and_contains_agree_with_sympy() -> None:
+    for types in ((sp.Symbol,), (sp.sin, sp.cos), (sp.core.function.AppliedUndef,), (sp.Abs,)):
+        assert atoms(EXPR, *types) == EXPR.atoms(*types)
+        assert contains(EXPR, *types) == bool(EXPR.atoms(*types))
+    assert not contains(EXPR, sp.tan)
+
+
+def test_a_tree_thousands_of_levels_deep_needs_no_recursion() -> None:
+    deep = x
+    for _ in range(3000):  # SymPy's own recursive walks stop at Python's limit of 1,000 frames
+        deep = sp.sin(deep, evaluate=False)
+    assert sum(1 for _ in preorder(deep)) == 3001
+    assert atoms(deep, sp.Symbol) == {x}
+    assert next(iter(bottom_up(deep))) == x
