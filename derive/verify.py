@@ -767,6 +767,10 @@ def verify_step(
     indices or sums up to n is checked in each of its concrete cases (:mod:`derive.indexed`)."""
     from . import indexed
 
+    if isinstance(step.lhs, sp.MatrixBase) or isinstance(step.rhs, sp.MatrixBase):
+        from .multivariable import matrix_verdict  # a gradient, Jacobian or Hessian: entry by entry
+
+        return matrix_verdict(step.lhs, step.rhs, derivation, budget)
     context = (step.lhs, step.rhs, step.condition)
     if indexed.is_indexed(*context) or indexed.is_indexed(*(d.rhs for d in derivation.definitions)):
         return _by_instances(step, derivation, budget)

@@ -492,11 +492,6 @@ def test_help_tells_grad_from_gradient(derive_cli) -> None:
     assert "derive gradient" in derive_cli("grad", "--help").stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="derive check recomputes verdicts with verify_step, which does not yet decide a claim "
-    "between matrices entry by entry (derive.multivariable.matrix_verdict does)",
-)
 def test_check_of_the_json_verifies_the_matrix_result() -> None:
     derivation = derive.grad("x e^(x y)", "x,y")  # the result's entries are factored: not identical
     checked = derive.check(json.write(derivation), "json")
