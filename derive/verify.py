@@ -325,12 +325,45 @@ def check_equation(
         return Verdict(Status.UNDECIDED, "checking ran past the safety limit on time")
     except _ERRORS as exc:  # SymPy could not evaluate the sides: nothing is claimed either way
         return Verdict(Status.UNDECIDED, f"the sides could not be evaluated ({type(exc).__name__})")
+    if derivatives and verdict.ok:
+        verdict = _where_derivatives_exist(verdict, expand.substituted(lhs), expand.substituted(rhs), budget)
     if verdict.where is None:
         return verdict
     # the condition in the claim's own symbols (checking made them real)
     own = {s.name: s for s in (lhs.free_symbols | rhs.free_symbols)}
     back = {s: own.get(s.name, sp.Symbol(s.name)) for s in verdict.where.free_symbols}
     return replace(verdict, where=verdict.where.xreplace(back))
+
+
+def _where_derivatives_exist(verdict: Verdict, left: sp.Basic, right: sp.Basic, budget: Budget) -> Verdict:
+    """A proved claim about the derivative of a function with jumps or corners holds only where
+    that derivative exists: SymPy's d/dx of x for x < 1 and x + 1 otherwise is 1 everywhere, yet
+    there is no derivative at 1. The verdict states where (``x ≠ 1``), and is undecided when the
+    breakpoints cannot be found (floor) or the claim is about a value at one (``Subs``)."""
+    away: list[sp.Basic] = []
+    for side in (left, right):
+        for node in atoms(side, sp.Derivative, sp.Subs):
+            inner = atoms(node.expr, sp.Derivative) if isinstance(node, sp.Subs) else [node]
+            if not any(cases.has_jumps(d.expr) for d in inner):
+                continue
+            if isinstance(node, sp.Subs):
+                return Verdict(Status.UNDECIDED, "a derivative of a function with jumps at a point")
+            for variable, _ in node.variable_count:
+                real = sp.Symbol(variable.name, real=True)
+                function = node.expr.xreplace({variable: real})
+                try:
+                    found = _guarded(budget.seconds, lambda f=function, r=real: cases.split(f, f, r))
+                except _SafetyNet:
+                    found = None
+                if found is None or len(node.variable_count) > 1:
+                    return Verdict(
+                        Status.UNDECIDED, "where the derivative of a function with jumps exists was not found"
+                    )
+                away += [sp.Ne(real, point) for point in found.breakpoints]
+    if not away:
+        return verdict
+    where = sp.And(*away) if verdict.where is None else sp.And(verdict.where, *away)
+    return replace(verdict, where=where)
 
 
 class _Claim:
