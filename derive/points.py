@@ -135,11 +135,25 @@ def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
         sides = f"{one_line(left)} from the left, {one_line(right)} from the right"
         return Slope(None, f"the one-sided slopes of {name} differ ({sides})")
     infinite = [s for s in (left, right) if s in (sp.oo, -sp.oo)]
+    if infinite and not _continuous(near, x, a, at, h):
+        # sign(x) at 0: the quotient grows only because the function jumps; no tangent at all
+        return Slope(None, f"{name} jumps there")
     if infinite:
         # x^(1/3) at 0: ∞ from the right (and, for the principal root, no real values on the left)
         vertical = len(infinite) == 2 and infinite[0] == infinite[1]
         return Slope(None, f"the slope of {name} is infinite there", vertical=vertical)
     return Slope(None, f"{name} has no derivative there")
+
+
+def _continuous(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, at: sp.Expr, h: sp.Symbol) -> bool:
+    """Whether both one-sided limits of ``expr`` at a are its value there (False when unknown)."""
+    try:
+        with time_limit(LIMIT_SECONDS):
+            return all(
+                sp.simplify(sp.limit(expr.subs(x, a + s * h), h, 0, "+") - at) == 0 for s in (1, -1)
+            )
+    except (OutOfTime, NotImplementedError, ArithmeticError, TypeError, ValueError):
+        return False
 
 
 def _by_formula(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:

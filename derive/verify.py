@@ -338,8 +338,9 @@ def check_equation(
 def _where_derivatives_exist(verdict: Verdict, left: sp.Basic, right: sp.Basic, budget: Budget) -> Verdict:
     """A proved claim about the derivative of a function with jumps or corners holds only where
     that derivative exists: SymPy's d/dx of x for x < 1 and x + 1 otherwise is 1 everywhere, yet
-    there is no derivative at 1. The verdict states where (``x ≠ 1``), and is undecided when the
-    breakpoints cannot be found (floor) or the claim is about a value at one (``Subs``)."""
+    there is no derivative at 1. The verdict states where (``x ≠ 1``, ``sin(x) ≠ 0`` for
+    |sin(x)|), and is undecided when that cannot be said (floor) or the claim is about a value
+    at a point (``Subs``)."""
     away: list[sp.Basic] = []
     for side in (left, right):
         for node in atoms(side, sp.Derivative, sp.Subs):
@@ -348,22 +349,45 @@ def _where_derivatives_exist(verdict: Verdict, left: sp.Basic, right: sp.Basic, 
                 continue
             if isinstance(node, sp.Subs):
                 return Verdict(Status.UNDECIDED, "a derivative of a function with jumps at a point")
-            for variable, _ in node.variable_count:
-                real = sp.Symbol(variable.name, real=True)
-                function = node.expr.xreplace({variable: real})
-                try:
-                    found = _guarded(budget.seconds, lambda f=function, r=real: cases.split(f, f, r))
-                except _SafetyNet:
-                    found = None
-                if found is None or len(node.variable_count) > 1:
-                    return Verdict(
-                        Status.UNDECIDED, "where the derivative of a function with jumps exists was not found"
-                    )
-                away += [sp.Ne(real, point) for point in found.breakpoints]
+            found = _smooth_where(node, budget)
+            if found is None:
+                return Verdict(
+                    Status.UNDECIDED, "where the derivative of a function with jumps exists was not found"
+                )
+            away += found
     if not away:
         return verdict
     where = sp.And(*away) if verdict.where is None else sp.And(verdict.where, *away)
     return replace(verdict, where=where)
+
+
+def _smooth_where(derivative: sp.Derivative, budget: Budget) -> list[sp.Basic] | None:
+    """Conditions that leave out every jump and corner of what ``derivative`` differentiates:
+    g ≠ 0 for |g|, sign(g) and Heaviside(g); a ≠ b for max(a, b); the breakpoints of cases in one
+    variable. None where there is no such condition (floor, ceiling, frac)."""
+    if len(derivative.variable_count) != 1:
+        return None
+    variable = derivative.variable_count[0][0]
+    real = {s: sp.Symbol(s.name, real=True) for s in derivative.expr.free_symbols if isinstance(s, sp.Symbol)}
+    function = derivative.expr.xreplace(real)
+    conditions: list[sp.Basic] = []
+    for node in atoms(function, *cases.JUMPY):
+        if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+            conditions.append(sp.Ne(node.args[0], 0))
+        elif isinstance(node, (sp.Max, sp.Min)) and len(node.args) == 2:
+            conditions.append(sp.Ne(*node.args))
+        elif isinstance(node, sp.Piecewise):
+            x = real.get(variable, variable)
+            try:
+                found = _guarded(budget.seconds, lambda n=node, x=x: cases.split(n, n, x))
+            except _SafetyNet:
+                found = None
+            if found is None:
+                return None
+            conditions += [sp.Ne(x, point) for point in found.breakpoints]
+        else:
+            return None
+    return conditions
 
 
 class _Claim:

@@ -28,7 +28,7 @@ from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 from .. import formats
 from ..errors import DeriveError, ParseError
 from ..model import Definition, Derivation, Kind, Step
-from ..parse import parse
+from ..parse import ALIASES, FUNCTIONS, parse
 from ..printing import latex, pretty
 from . import segments as seg
 from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normalise, parse_latex
@@ -393,6 +393,18 @@ _TEXT_DERIVATIVE = re.compile(
 
 
 _X = sp.Symbol("x")
+_TEXT_LEIBNIZ = re.compile(
+    r"(?<![A-Za-z0-9_])d(?:\^?([23])|([²³]))?([A-Za-z])\s*/\s*d([A-Za-z])(?:\^?[23]|[²³])?(?![A-Za-z0-9_(])"
+)
+
+
+_TEXT_D_OF_NAME = re.compile(r"d/d[A-Za-z]\s*\(\s*([yuv])\s*\)")
+
+
+def _leibniz_call(match: re.Match[str]) -> str:
+    """``d²y/dx²`` → ``d/dx(d/dx(y))``."""
+    order = int(match.group(1) or {"²": 2, "³": 3}.get(match.group(2) or "", 1))
+    return f"d/d{match.group(4)}(" * order + match.group(3) + ")" * order
 _TEXT_PRIME = r"\b([A-Za-z]\w*)('+)(\s*\(\s*{}\s*\))?(\s*\()?"  # name, primes, (x), any other (
 
 
@@ -410,6 +422,8 @@ def _parse_text(
         inner = match.group(1) + (f"({variable.name})" if match.group(3) else "")
         return f"d/d{variable.name}(" * len(match.group(2)) + inner + ")" * len(match.group(2))
 
+    # dy/dx and d²y/dx² (d^2y/dx^2) are derivatives of y, never d·y/(d·x)
+    formula = _TEXT_LEIBNIZ.sub(_leibniz_call, formula)
     formula = re.sub(_TEXT_PRIME.format(re.escape(variable.name)), derivative, formula)
     marked = _TEXT_DERIVATIVE.sub(lambda m: f"dd_{m.group(1)}(", formula)
     names = frozenset(functions) | {f"dd_{m.group(1)}" for m in _TEXT_DERIVATIVE.finditer(formula)}
@@ -669,7 +683,9 @@ def _guess_variable(text: str, claims: list[_Claim]) -> sp.Symbol:
             return sp.Symbol(name)
     for claim in claims:
         found = _function_lhs(claim.lhs)
-        if found and found[1] and not found[1][0].is_integer:
+        # sin(y) = x is a relation, not a definition of sin: y is not the variable
+        known = found is not None and (found[0] in FUNCTIONS or found[0] in ALIASES)
+        if found and found[1] and not found[1][0].is_integer and not known:
             return found[1][0]
     return sp.Symbol("x")
 
@@ -702,8 +718,11 @@ def _functions(
     # names people give a dependent quantity)
     leibniz = [m for m in _LEIBNIZ_NAME.finditer(everything) if m.group(1) in "yuv"]
     # letters in command names (\sigma') are not names; letters written together are (uv')
-    for match in [*_PRIMED.finditer(re.sub(r"\\[A-Za-z]+", " ", everything)), *leibniz]:
-        name = match.group(1)
+    names = [m.group(1) for m in (*_PRIMED.finditer(re.sub(r"\\[A-Za-z]+", " ", everything)), *leibniz)]
+    # the same in plain text: dy/dx, d²y/dx², d/dx(y)
+    names += [m.group(3) for m in _TEXT_LEIBNIZ.finditer(everything) if m.group(3) in "yuv"]
+    names += _TEXT_D_OF_NAME.findall(everything)
+    for name in names:
         if name == "d" or name in functions or name in FUNCTION_LETTERS or name in defined_names:
             continue
         if name == variable.name or name == "e":
