@@ -701,3 +701,41 @@ def test_a_sentences_full_stop_ends_a_claim() -> None:
 def test_the_invisible_delimiter_is_no_full_stop() -> None:
     text = "$$ \\left. x^2 \\right|_{x=3} = 9 \\quad \\bigl. y \\bigr|_{y=1} = y $$\n"
     assert _statuses(text)[0][1] == "symbolic"
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        # dy/dx, d²y/dx² and d/dx(y) in plain text are derivatives of an implicit y, not x·y
+        ("x^2+y^2=1\n2x + 2y*dy/dx = 0\ndy/dx = -x/y\nd^2y/dx^2 = -1/y^3\n", ["symbolic"] * 3),
+        ("x^2+y^2=1\ndy/dx = x/y\n", ["failed"]),
+        ("x^2+y^2=1\nd/dx(y) = -x/y\n", ["symbolic"]),
+        # a relation through a known function: x is the variable, y depends on it
+        ("sin(y) = x\ny' = 1/cos(y)\n", ["symbolic"]),
+        ("ln(y) = x\ny' = y\n", ["symbolic"]),
+        ("sin(y) = x^2\ny' = x/cos(y)\n", ["failed"]),
+    ],
+)
+def test_implicit_differentiation_in_plain_text(text: str, statuses: list[str]) -> None:
+    checked = check(text, "text")
+    assert [s.verdict.status.value for s in checked.steps] == statuses
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "where"),
+    [
+        # SymPy differentiates across a jump as if there were none: the verdict says where it holds
+        ("d/dx(Piecewise((x, x < 1), (x + 1, otherwise))) = 1", "symbolic", "x ≠ 1"),
+        ("d/dx(Piecewise((1, x < 0), (2, otherwise))) = 0", "symbolic", "x ≠ 0"),
+        ("d/dx(|x|) = sign(x)", "symbolic", "x ≠ 0"),
+        ("d/dx(|sin(x)|) = cos(x)*sign(sin(x))", "symbolic", "sin(x) ≠ 0"),
+        ("d/dx(floor(x)) = 0", "undecided", ""),
+        ("d/dx(|x|) = 1", "failed", "x > 0"),
+    ],
+)
+def test_a_derivative_across_a_jump_is_claimed_only_where_it_exists(
+    claim: str, status: str, where: str
+) -> None:
+    (step,) = check(claim + "\n", "text").steps
+    assert step.verdict.status.value == status
+    assert step.verdict.condition_text() == where

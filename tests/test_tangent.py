@@ -11,6 +11,7 @@ from derive import differentiate, tangent, with_value
 from derive.errors import DeriveError
 from derive.formats import render
 from derive.model import Status
+from derive.parse import parse
 from derive.points import parse_at, slope_at
 
 from .conftest import ROOT, run_derive
@@ -194,3 +195,9 @@ def test_the_committed_example_is_up_to_date() -> None:
     fresh = render(tangent("x^3 - 3x", at="x=2"), "markdown")
     assert (ROOT / "output" / "tangent-cubic.md").read_text(encoding="utf-8") == fresh
     assert (ROOT / "output" / "cubic-tangent.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("expression", ["sign(x)", "Heaviside(x)", "floor(x)"])
+def test_a_jump_has_no_tangent_not_a_vertical_one(expression: str) -> None:
+    slope = slope_at(parse(expression), sp.Symbol("x"), sp.Integer(0))
+    assert slope.value is None and not slope.vertical and "jumps" in slope.problem
