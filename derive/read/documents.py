@@ -708,11 +708,18 @@ def _functions(
             functions.setdefault(match.group(1), (variable,))
     if sigmoid and re.search(r"\\sigma(?![A-Za-z])", everything):
         functions.setdefault("sigma", (variable,))
-    defined_names = {
-        _name_of(c.lhs.strip())
-        for c in claims
+    defining = [
+        (index, _name_of(c.lhs.strip()))
+        for index, c in enumerate(claims)
         if re.fullmatch(_NAME, c.lhs.strip()) and (c.relation == "=" or c.relation in _DEFINITION_RELATIONS)
-    }
+    ]
+
+    def used_before(name: str, index: int) -> bool:
+        """x² + y² = 1 before y = √(1 − x²): y was a quantity on the curve first."""
+        word = re.compile(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])")
+        return any(word.search(f"{c.lhs} {c.rhs}") for c in claims[:index])
+
+    defined_names = {name for index, name in defining if not used_before(name, index)}
     # y' or dy/dx on a name nobody defines: y is a function of the variable (implicit differentiation)
     # (dc/dx alone is read as a constant's derivative, as SymPy writes it; y, u and v are the
     # names people give a dependent quantity)
