@@ -149,9 +149,7 @@ def _continuous(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, at: sp.Expr, h: sp.Symb
     """Whether both one-sided limits of ``expr`` at a are its value there (False when unknown)."""
     try:
         with time_limit(LIMIT_SECONDS):
-            return all(
-                sp.simplify(sp.limit(expr.subs(x, a + s * h), h, 0, "+") - at) == 0 for s in (1, -1)
-            )
+            return all(sp.simplify(sp.limit(expr.subs(x, a + s * h), h, 0, "+") - at) == 0 for s in (1, -1))
     except (OutOfTime, NotImplementedError, ArithmeticError, TypeError, ValueError):
         return False
 

@@ -335,6 +335,11 @@ def check_equation(
     return replace(verdict, where=verdict.where.xreplace(back))
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 piece``, ``2 pieces``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _where_derivatives_exist(verdict: Verdict, left: sp.Basic, right: sp.Basic, budget: Budget) -> Verdict:
     """A proved claim about the derivative of a function with jumps or corners holds only where
     that derivative exists: SymPy's d/dx of x for x < 1 and x + 1 otherwise is 1 everywhere, yet
@@ -348,7 +353,9 @@ def _where_derivatives_exist(verdict: Verdict, left: sp.Basic, right: sp.Basic, 
             if not any(cases.has_jumps(d.expr) for d in inner):
                 continue
             if isinstance(node, sp.Subs):
-                return Verdict(Status.UNDECIDED, "a derivative of a function with jumps at a point")
+                if not _exists_at(node, budget):
+                    return Verdict(Status.UNDECIDED, "a derivative of a function with jumps at a point")
+                continue
             found = _smooth_where(node, budget)
             if found is None:
                 return Verdict(
@@ -359,6 +366,28 @@ def _where_derivatives_exist(verdict: Verdict, left: sp.Basic, right: sp.Basic, 
         return verdict
     where = sp.And(*away) if verdict.where is None else sp.And(verdict.where, *away)
     return replace(verdict, where=where)
+
+
+def _exists_at(value: sp.Subs, budget: Budget) -> bool:
+    """Whether each derivative in ``Subs(d/dx f, x, a)`` exists at a: a is off every jump and
+    corner, or the one-sided difference quotients of f agree there (x·|x| at 0)."""
+    from .points import slope_at
+
+    point = dict(zip(value.variables, value.point, strict=True))
+    for derivative in atoms(value.expr, sp.Derivative):
+        if not cases.has_jumps(derivative.expr):
+            continue
+        conditions = _smooth_where(derivative, budget)
+        if conditions is not None:
+            named = {s: point[v] for v in point for s in sp.And(*conditions).free_symbols if s.name == v.name}
+            if sp.And(*conditions).xreplace(named) is sp.true:
+                continue
+        (variable, count), *more = derivative.variable_count
+        if more or count != 1 or variable not in point:
+            return False
+        if slope_at(derivative.expr, variable, point[variable]).value is None:
+            return False
+    return True
 
 
 def _smooth_where(derivative: sp.Derivative, budget: Budget) -> list[sp.Basic] | None:
@@ -375,7 +404,8 @@ def _smooth_where(derivative: sp.Derivative, budget: Budget) -> list[sp.Basic] |
         if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
             conditions.append(sp.Ne(node.args[0], 0))
         elif isinstance(node, (sp.Max, sp.Min)) and len(node.args) == 2:
-            conditions.append(sp.Ne(*node.args))
+            first, second = sorted(node.args, key=lambda a: a.is_number)  # x ≠ 0, not 0 ≠ x
+            conditions.append(sp.Ne(first, second))
         elif isinstance(node, sp.Piecewise):
             x = real.get(variable, variable)
             try:
@@ -601,7 +631,7 @@ class _Claim:
                 return None
         conditions = [c for _, c in folded.args]
         where = None if sp.true in conditions else sp.Or(*conditions)
-        return Verdict(Status.SYMBOLIC, f"case by case ({len(conditions)} cases)", where=where)
+        return Verdict(Status.SYMBOLIC, f"case by case ({_count(len(conditions), 'case')})", where=where)
 
     def by_cases(self) -> Verdict:
         """Decide a claim with jumps piece by piece (see :mod:`derive.cases`)."""
@@ -643,7 +673,8 @@ class _Claim:
                 checked.append(sp.FiniteSet(point))
         if not checked:
             return Verdict(Status.UNDECIDED, "the two sides are never real on the same piece")
-        method = f"by cases: {len(pieces.pieces)} pieces and {len(pieces.breakpoints)} breakpoints"
+        counts = _count(len(pieces.pieces), "piece"), _count(len(pieces.breakpoints), "breakpoint")
+        method = f"by cases: {counts[0]} and {counts[1]}"
         status = Status.NUMERIC if numeric else Status.SYMBOLIC
         return Verdict(status, method, where=self.domain_note(sp.Union(*checked), x))
 

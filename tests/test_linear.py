@@ -42,7 +42,22 @@ def _assert_round_trip(derivation: Derivation) -> Derivation:
     return back
 
 
-@pytest.mark.parametrize("name", list(BUILTINS))
+# What the plain-text reader cannot read yet; each case fails until the reader learns it.
+READER_GAPS = {
+    "softmax-cross-entropy": "sums over an index (Sum) have no syntax in the plain-text reader",
+    "two-layer-network": "sums over an index (Sum) have no syntax in the plain-text reader",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=READER_GAPS[name], strict=True))
+        if name in READER_GAPS
+        else name
+        for name in BUILTINS
+    ],
+)
 def test_every_catalog_entry_reads_back_with_the_same_verdicts(name: str) -> None:
     _assert_round_trip(get(name))
 

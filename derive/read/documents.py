@@ -405,6 +405,8 @@ def _leibniz_call(match: re.Match[str]) -> str:
     """``d²y/dx²`` → ``d/dx(d/dx(y))``."""
     order = int(match.group(1) or {"²": 2, "³": 3}.get(match.group(2) or "", 1))
     return f"d/d{match.group(4)}(" * order + match.group(3) + ")" * order
+
+
 _TEXT_PRIME = r"\b([A-Za-z]\w*)('+)(\s*\(\s*{}\s*\))?(\s*\()?"  # name, primes, (x), any other (
 
 
