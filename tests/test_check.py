@@ -714,6 +714,8 @@ def test_the_invisible_delimiter_is_no_full_stop() -> None:
         ("sin(y) = x\ny' = 1/cos(y)\n", ["symbolic"]),
         ("ln(y) = x\ny' = y\n", ["symbolic"]),
         ("sin(y) = x^2\ny' = x/cos(y)\n", ["failed"]),
+        # a later y = … is a claim about one branch, not a definition that ends the relation
+        ("x^2+y^2=1\n2x + 2y*y' = 0\ny' = -x/y\ny = sqrt(1-x^2)\n", ["symbolic", "symbolic", "failed"]),
     ],
 )
 def test_implicit_differentiation_in_plain_text(text: str, statuses: list[str]) -> None:

@@ -717,9 +717,11 @@ def _functions(
     ]
 
     def used_before(name: str, index: int) -> bool:
-        """x² + y² = 1 before y = √(1 − x²): y was a quantity on the curve first."""
+        """x² + y² = 1 before y = √(1 − x²): y was a quantity on a curve first (a use in a
+        definition, u := g(v) before v := h(x), does not count)."""
         word = re.compile(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])")
-        return any(word.search(f"{c.lhs} {c.rhs}") for c in claims[:index])
+        earlier = {i for i, _ in defining if i < index}
+        return any(word.search(f"{c.lhs} {c.rhs}") for i, c in enumerate(claims[:index]) if i not in earlier)
 
     defined_names = {name for index, name in defining if not used_before(name, index)}
     # y' or dy/dx on a name nobody defines: y is a function of the variable (implicit differentiation)
