@@ -320,34 +320,26 @@ def _several_variables(commands: argparse._SubParsersAction) -> None:
         ),
     )
     hessian.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x^2 y^3"')
-    for command, handler in ((grad, _grad), (jacobian, _jacobian), (hessian, _hessian)):
+    for name, command in (("grad", grad), ("jacobian", jacobian), ("hessian", hessian)):
         command.add_argument("--vars", required=True, metavar="X,Y,…", help=vars_help)
         command.add_argument(
             "--at", metavar="X=A,Y=B", help="add the value at this point, every variable given (x=1,y=2)"
         )
         _output_options(command)
-        command.set_defaults(handler=_showing(handler))
+        command.set_defaults(handler=_showing(_several(name)))
 
 
-def _grad(args: argparse.Namespace) -> Derivation:
-    from .multivariable import grad, value_at
+def _several(name: str) -> Callable[[argparse.Namespace], Derivation]:
+    """The handler of ``derive grad``, ``jacobian`` or ``hessian``: the derivation, and with
+    ``--at`` its value at the point."""
 
-    derivation = grad(args.expression, args.vars)
-    return value_at(derivation, args.at) if args.at else derivation
+    def handler(args: argparse.Namespace) -> Derivation:
+        from . import multivariable
 
+        derivation = getattr(multivariable, name)(args.expression, args.vars)
+        return multivariable.value_at(derivation, args.at) if args.at else derivation
 
-def _jacobian(args: argparse.Namespace) -> Derivation:
-    from .multivariable import jacobian, value_at
-
-    derivation = jacobian(args.expression, args.vars)
-    return value_at(derivation, args.at) if args.at else derivation
-
-
-def _hessian(args: argparse.Namespace) -> Derivation:
-    from .multivariable import hessian, value_at
-
-    derivation = hessian(args.expression, args.vars)
-    return value_at(derivation, args.at) if args.at else derivation
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -158,7 +158,7 @@ def plot_expression(
     line there, into ``path`` (PNG or SVG), atomically. ``x_range`` is the interval drawn
     (default −10 … 10, or 5 either side of the point)."""
     from .differentiate import _read_input
-    from .points import parse_at
+    from .points import value_of
     from .tangent import tangent_line
 
     target = _target(path)
@@ -171,10 +171,7 @@ def plot_expression(
         raise DeriveError(f"a plot needs an expression of {x.name} alone; it also has {', '.join(others)}")
     line = None
     if at is not None:
-        a = parse_at(at, (x.name,)).get(x.name)
-        if a is None:
-            raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=1")
-        line = tangent_line(expr, x, a)
+        line = tangent_line(expr, x, value_of(at, x))
     if x_range is None:
         x_range = (float(line.point) - 5, float(line.point) + 5) if line is not None else X_RANGE
     plt = _pyplot()

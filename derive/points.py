@@ -81,6 +81,17 @@ def as_number(value: object, name: str) -> sp.Expr:
     return number
 
 
+def value_of(at: object, x: sp.Symbol) -> sp.Expr:
+    """The value of ``x`` that ``at`` gives: text such as ``"x=2"`` (a one-line
+    :class:`DeriveError` when it names no value of x) or a number given in Python."""
+    if not isinstance(at, str):
+        return as_number(at, x.name)
+    a = parse_at(at, (x.name,)).get(x.name)
+    if a is None:
+        raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=2")
+    return a
+
+
 def decimal(value: sp.Expr) -> str:
     """``0.270670566473``: the value to :data:`DIGITS` significant digits, as people read it."""
     text = str(sp.N(value, DIGITS))
@@ -175,12 +186,7 @@ def with_value(derivation: Derivation, at: str | sp.Expr) -> Derivation:
     from .verify import verify_step
 
     x = derivation.variable
-    if isinstance(at, str):
-        a = parse_at(at, (x.name,)).get(x.name)
-        if a is None:
-            raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=2")
-    else:
-        a = as_number(at, x.name)
+    a = value_of(at, x)
     (expr, order) = _asked(derivation.result.lhs, x)
     before = sp.diff(expr, x, order - 1) if order > 1 else expr
     slope = slope_at(before, x, a)

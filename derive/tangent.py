@@ -17,7 +17,7 @@ from .differentiate import differentiate
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
 from .oneline import one_line
-from .points import as_number, decimal, parse_at, slope_at, value_at
+from .points import decimal, slope_at, value_at, value_of
 from .verify import Budget, verify_step
 
 
@@ -61,12 +61,7 @@ def tangent(
     derivation = differentiate(expr, var, 1, budget) if budget else differentiate(expr, var, 1)
     x = derivation.variable
     function = derivation.result.lhs.expr
-    if isinstance(at, str):
-        a = parse_at(at, (x.name,)).get(x.name)
-        if a is None:
-            raise DeriveError(f"--at needs a value of {x.name}, as in --at {x.name}=2")
-    else:
-        a = as_number(at, x.name)
+    a = value_of(at, x)
     found = tangent_line(function, x, a)
     where = f"{x.name} = {one_line(a)}"
     taken = {s.name for s in function.free_symbols} | {str(d.lhs) for d in derivation.definitions}
