@@ -393,21 +393,19 @@ def _exists_at(value: sp.Subs, budget: Budget) -> bool:
 def _smooth_where(derivative: sp.Derivative, budget: Budget) -> list[sp.Basic] | None:
     """Conditions that leave out every jump and corner of what ``derivative`` differentiates:
     g ≠ 0 for |g|, sign(g) and Heaviside(g); a ≠ b for max(a, b); the breakpoints of cases in one
-    variable. None where there is no such condition (floor, ceiling, frac)."""
+    variable. None where there is no such condition (floor, ceiling, frac). The derivative is
+    one of the expander's, so its names are real already."""
     if len(derivative.variable_count) != 1:
         return None
-    variable = derivative.variable_count[0][0]
-    real = {s: sp.Symbol(s.name, real=True) for s in derivative.expr.free_symbols if isinstance(s, sp.Symbol)}
-    function = derivative.expr.xreplace(real)
+    x = derivative.variable_count[0][0]
     conditions: list[sp.Basic] = []
-    for node in atoms(function, *cases.JUMPY):
+    for node in atoms(derivative.expr, *cases.JUMPY):
         if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
             conditions.append(sp.Ne(node.args[0], 0))
         elif isinstance(node, (sp.Max, sp.Min)) and len(node.args) == 2:
             first, second = sorted(node.args, key=lambda a: a.is_number)  # x ≠ 0, not 0 ≠ x
             conditions.append(sp.Ne(first, second))
         elif isinstance(node, sp.Piecewise):
-            x = real.get(variable, variable)
             try:
                 found = _guarded(budget.seconds, lambda n=node, x=x: cases.split(n, n, x))
             except _SafetyNet:
