@@ -23,9 +23,9 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from derive.budgets import expression_depth, recursion_room
 from derive.differentiate import differentiate
 from derive.parse import parse
-from derive.timing import expression_depth, recursion_room
 
 x = sp.Symbol("x")
 TEXTBOOK = [

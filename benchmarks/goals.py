@@ -31,11 +31,11 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from diff import TEXTBOOK, long_sum, nested
 
+from derive.budgets import expression_depth, recursion_room
 from derive.differentiate import differentiate
 from derive.formats import WRITTEN
 from derive.library import BUILTINS
 from derive.parse import MAX_DEPTH, parse
-from derive.timing import expression_depth, recursion_room
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

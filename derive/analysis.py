@@ -9,9 +9,9 @@ increasing (its derivative proved positive, case by case for a function given by
 only when the verifier confirms it. At a corner, where the one-sided derivatives differ, no
 value of the derivative is tabulated: the two one-sided slopes are stated instead.
 
-Every budget that decides what is claimed is counted in work (which equations are handed to
-``solve``), so the claims are the same on any machine; the wall-clock limit is a safety net
-that drops the one property it guards if it ever fires.
+Every budget is counted in work (which equations are handed to ``solve``, and the SymPy objects
+``solve`` and ``solveset`` may build, see :mod:`derive.budgets`), so the claims are the same on
+any machine; a budget that runs out drops the one property it guards.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from .budgets import OutOfWork, work_limit
 from .errors import DeriveError
 from .interms import isolable
 from .model import Definition, Derivation, Kind, Step
 from .oneline import one_line
-from .timing import OutOfTime, time_limit
 
 SAMPLE_POINTS = (0, 2, -2, 5, -5, 10, -10)
 PARAMETERS = sp.symbols("alpha lambda")  # as the catalog names them
 LAYERS = (1, 2, 5, 10)
 SOLVE_MAX_OPS = 60  # equations larger than this are not handed to solve
-SAFETY_SECONDS = 60.0  # per SymPy call, times DERIVE_TIME_SCALE; never reached on the catalog
+SOLVE_WORK = 300_000  # SymPy objects per call (derive.budgets); never reached on the catalog
 
 
 def _function(name: str) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
@@ -78,9 +78,9 @@ def _solve(equation: sp.Eq, x: sp.Symbol) -> list[sp.Expr]:
     if sp.count_ops(difference) > SOLVE_MAX_OPS or not isolable(difference, x):
         return []
     try:
-        with time_limit(SAFETY_SECONDS):
+        with work_limit(SOLVE_WORK):
             solutions = sp.solve(equation, x)
-    except (OutOfTime, NotImplementedError, ValueError, TypeError):
+    except (OutOfWork, NotImplementedError, ValueError, TypeError):
         return []
     return [s for s in solutions if s.is_real is not False]
 
@@ -269,13 +269,13 @@ def _positive_on(derivative: sp.Expr, x: sp.Symbol, where: sp.Set) -> bool:
     real = _real(x)
     value = derivative.xreplace({x: real})
     try:
-        with time_limit(SAFETY_SECONDS):
+        with work_limit(SOLVE_WORK):
             if where == sp.S.Reals and sp.simplify(value).is_positive:
                 return True
             # a rational function: solve the inequality (no such promise for transcendental ones)
             if value.is_rational_function(real):
                 return sp.solveset(value <= 0, real, where) is sp.S.EmptySet
-    except (OutOfTime, NotImplementedError, ValueError, TypeError):
+    except (OutOfWork, NotImplementedError, ValueError, TypeError):
         return False
     return False
 

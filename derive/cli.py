@@ -544,9 +544,9 @@ def terminal_console(file: TextIO | None = None, *, force_terminal: bool | None 
 
 
 def _emit(derivation: Derivation, fmt: str, output: str | None, standalone: bool, log_notation: str) -> None:
+    from .budgets import derivation_depth, recursion_room
     from .files import write_output
     from .formats import render
-    from .timing import derivation_depth, recursion_room
 
     with recursion_room(derivation_depth(derivation)):  # SymPy's printers recurse once per level
         if output:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .budgets import OutOfWork, expression_depth, recursion_room, work_limit
 from .errors import DeriveError
 from .model import Definition, Derivation, Kind, Step
 from .oneline import derivative_title, one_line
 from .parse import parse, read
 from .printing import is_unevaluated, sstr
 from .rules import Rule, UndefinedFunctionRule, VariableRule, rule_for
-from .timing import OutOfTime, expression_depth, recursion_room, time_limit
 from .verify import Budget, verify
 from .walk import atoms, distinct, preorder
 
@@ -31,9 +31,9 @@ MAX_ORDER = 10
 # The clean-up is bounded by work: results larger than this many operations are left as they
 # are (factor may take minutes on them), so the same input gets the same clean-up anywhere.
 CLEANUP_MAX_OPS = 400
-# A safety net only (seconds per operation, times DERIVE_TIME_SCALE), far above what an
-# operation within CLEANUP_MAX_OPS takes; when it fires there is no clean-up at all.
-CLEANUP_SECONDS = 60.0
+# Counted work per operation (SymPy objects built, see derive.budgets), far above what an
+# operation within CLEANUP_MAX_OPS needs; when it runs out there is no clean-up at all.
+CLEANUP_WORK = 300_000
 
 
 @dataclass
@@ -153,7 +153,7 @@ def _variable_rule(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
 
 def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
     """Shorter equivalent forms, each with the operation that produced it; none for a result
-    above ``CLEANUP_MAX_OPS`` operations or when the safety net fires."""
+    above ``CLEANUP_MAX_OPS`` operations or when an operation runs out of work."""
     steps: list[tuple[sp.Expr, str]] = []
     if sp.count_ops(expr) > CLEANUP_MAX_OPS:
         return steps
@@ -166,10 +166,10 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
     best, best_cost = expr, _cost(expr)
     for operation_name, operation in candidates:
         try:
-            with time_limit(CLEANUP_SECONDS):
+            with work_limit(CLEANUP_WORK):
                 candidate = operation(best)
                 cost = _cost(candidate)
-        except OutOfTime:
+        except OutOfWork:
             return []  # not a different clean-up on a slower machine: none
         except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
             continue

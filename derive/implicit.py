@@ -19,13 +19,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import relations
+from .budgets import expression_depth, recursion_room
 from .differentiate import _variable, derive_steps
 from .errors import DeriveError
 from .model import Definition, Derivation, Kind, Step
 from .oneline import one_line
 from .parse import read
 from .points import as_number, decimal, parse_at
-from .timing import expression_depth, recursion_room
 from .verify import Budget, verify
 
 MAX_ORDER = relations.MAX_ORDER

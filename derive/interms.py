@@ -17,8 +17,9 @@ free of x, the search says so instead of inventing one.
 The search is bounded by work, never by the clock, so it finds the same form on any machine:
 a fixed number of rounds and candidates, and SymPy's ``solve`` and ``simplify`` only on input
 they finish on quickly (x isolated through one chain of functions; a bounded operation count).
-Each SymPy call also runs under a generous wall-clock safety net; if one ever fires, the whole
-search reports no form rather than a different one.
+Each SymPy call, and the search as a whole, also has a budget of counted work
+(:mod:`derive.budgets`); if one runs out, the whole search reports no form rather than a
+different one.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .budgets import OutOfWork, work_limit
 from .model import Definition
 from .oneline import one_line
-from .timing import OutOfTime, time_limit
 from .verify import check_equation
 
 # Work budgets: these decide what is found.
@@ -41,14 +42,14 @@ SIMPLIFY_MAX_OPS = 150  # simplify beyond this may take seconds or minutes
 SOLVE_MAX_OPS = 40
 CANDIDATE_MAX_OPS = 300  # larger candidates are not tidied or checked: factor may explode
 DERIVATIVE_MAX_OPS = 400  # a larger derivative is not searched at all
-# Safety nets only (seconds, times DERIVE_TIME_SCALE): far above what any step of the search
-# takes; when one fires the search gives up and reports no form.
-OPERATION_SECONDS = 300.0
-SEARCH_SECONDS = 1800.0
+# Counted work (SymPy objects built, see derive.budgets): far above what any step of the search
+# needs; when one runs out the search gives up and reports no form.
+OPERATION_WORK = 300_000
+SEARCH_WORK = 3_000_000
 
 
 class _GaveUp(Exception):
-    """A safety net fired: the search stops without a form."""
+    """A budget of work ran out: the search stops without a form."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,12 @@ class Form:
 
 
 def _bounded(operation, *args: object) -> object | None:
-    """``operation(*args)``, or None when SymPy cannot do it; :class:`_GaveUp` when the safety
-    net fires."""
+    """``operation(*args)``, or None when SymPy cannot do it; :class:`_GaveUp` when its budget
+    of work runs out."""
     try:
-        with time_limit(OPERATION_SECONDS):
+        with work_limit(OPERATION_WORK):
             return operation(*args)
-    except OutOfTime:
+    except OutOfWork:
         raise _GaveUp from None
     except (NotImplementedError, ValueError, TypeError, AttributeError, RecursionError, ZeroDivisionError):
         return None
@@ -240,11 +241,11 @@ def express(
     seen: set[sp.Expr] = set()
     checks = [MAX_CHECKS]
     try:
-        with time_limit(SEARCH_SECONDS):
+        with work_limit(SEARCH_WORK):
             for candidate, how in _candidates(derivative, x, names, others):
                 best = _consider(candidate, how, derivative, x, names, definitions, best, seen, checks)
-    except (_GaveUp, OutOfTime):
-        return None  # a safety net fired: no form, rather than whichever was found in time
+    except (_GaveUp, OutOfWork):
+        return None  # out of work: no form, rather than whichever was found first
     return best[1] if best else None
 
 

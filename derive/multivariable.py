@@ -28,12 +28,12 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .budgets import expression_depth, recursion_room
 from .differentiate import _real_parts, derive_steps
 from .errors import DeriveError, ParseError
 from .model import Definition, Derivation, Status, Step, Verdict
 from .oneline import one_line
 from .parse import parse, read
-from .timing import expression_depth, recursion_room
 from .verify import DEFAULT_BUDGET, Budget, Expander, check_equation, verify
 
 # At most this many variables and functions: a Hessian of n variables has n(n + 1)/2 stages of

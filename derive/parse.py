@@ -35,8 +35,8 @@ from typing import Literal
 
 import sympy as sp
 
+from .budgets import recursion_room
 from .errors import ParseError
-from .timing import recursion_room
 
 Dialect = Literal["math", "sympy"]
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from .budgets import OutOfWork, work_limit
 from .errors import DeriveError
 from .model import Derivation, Step
 from .oneline import one_line
 from .parse import parse
-from .timing import OutOfTime, time_limit
 
 DIGITS = 12  # significant digits of the decimal shown beside an exact value
-LIMIT_SECONDS = 20.0  # a safety net for one-sided limits; past it, differentiability is not claimed
+LIMIT_WORK = 100_000  # counted work for one-sided limits; past it, differentiability is not claimed
 
 # Functions whose derivative's formula can be finite at a point where there is no derivative.
 _NOT_SMOOTH = (
@@ -134,9 +134,9 @@ def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
     near = expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr
     quotient = (near.subs(x, a + h) - at) / h, (near.subs(x, a - h) - at) / (-h)
     try:
-        with time_limit(LIMIT_SECONDS):
+        with work_limit(LIMIT_WORK):
             right, left = (sp.limit(q, h, 0, "+") for q in quotient)
-    except (OutOfTime, NotImplementedError, ArithmeticError, TypeError, ValueError):
+    except (OutOfWork, NotImplementedError, ArithmeticError, TypeError, ValueError):
         return _by_formula(expr, x, a)
     if right.has(sp.AccumBounds) or left.has(sp.AccumBounds):
         return Slope(None, f"the difference quotient of {name} has no limit there")
@@ -159,9 +159,9 @@ def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
 def _continuous(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, at: sp.Expr, h: sp.Symbol) -> bool:
     """Whether both one-sided limits of ``expr`` at a are its value there (False when unknown)."""
     try:
-        with time_limit(LIMIT_SECONDS):
+        with work_limit(LIMIT_WORK):
             return all(sp.simplify(sp.limit(expr.subs(x, a + s * h), h, 0, "+") - at) == 0 for s in (1, -1))
-    except (OutOfTime, NotImplementedError, ArithmeticError, TypeError, ValueError):
+    except (OutOfWork, NotImplementedError, ArithmeticError, TypeError, ValueError):
         return False
 
 

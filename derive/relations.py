@@ -31,10 +31,10 @@ import random
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .budgets import OutOfWork, work_limit
 from .evidence import seed_of, value, vouched_nonzero
 from .model import Status, Verdict
 from .sizes import exact_at_points, expansion_safe
-from .timing import OutOfTime, time_limit
 
 MAX_ORDER = 3
 _POINTS = 12
@@ -317,7 +317,7 @@ def _on_points(
 
 
 _ROOT_DIGITS = 80  # points of a transcendental curve are found to this many digits
-_ROOT_SECONDS = 20.0  # a safety net for the search (scaled by DERIVE_TIME_SCALE)
+_ROOT_WORK = 100_000  # counted work for the search (derive.budgets)
 _GUESSES = (-2.0, -0.5, 0.5, 2.0)  # starting values of y for each x tried
 
 
@@ -335,7 +335,7 @@ def _on_numeric_points(
     rng = random.Random(seed_of(numerator, curve))
     checked = 0
     try:
-        with time_limit(_ROOT_SECONDS):
+        with work_limit(_ROOT_WORK):
             for _ in range(_POINTS):
                 at = sp.Rational(f"{rng.uniform(-3, 3):.10e}")
                 on_curve = curve.xreplace({x: at})
@@ -357,7 +357,7 @@ def _on_numeric_points(
                         return Verdict(
                             Status.FAILED, f"on the curve {_equation(relation)}", where, left, right
                         )
-    except OutOfTime:
+    except OutOfWork:
         pass
     if checked:
         return Verdict(

@@ -7,8 +7,8 @@ means ``σ'(x) / u'(x)`` (Leibniz notation between two quantities that depend on
 
 The ladder, cheapest rung first; each rung is bounded by the size of the expression it works
 on (operations counted by ``count_ops``), so the same claim gets the same verdict on any
-machine under any load. A wall-clock limit stays as a safety net only: when it fires, the
-claim is undecided.
+machine under any load. Each stage also runs under a budget of counted work
+(:mod:`derive.budgets`): when it runs out, the claim is undecided.
 
 1. ``identical`` — the sides are the same expression;
 2. ``cancel`` — the rational normal form of the difference is zero;
@@ -39,6 +39,7 @@ from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 
 from . import cases, relations
+from .budgets import OutOfWork, derivation_depth, recursion_room, work_limit
 from .evidence import (
     PRECISIONS,
     Outcome,
@@ -52,7 +53,6 @@ from .evidence import (
 )
 from .model import Definition, Derivation, Status, Step, Verdict
 from .sizes import expansion_safe
-from .timing import OutOfTime, derivation_depth, recursion_room, time_limit
 from .walk import atoms, bottom_up, contains, distinct
 
 
@@ -60,14 +60,15 @@ from .walk import atoms, bottom_up, contains, distinct
 class Budget:
     """How much work one claim may cost: the largest difference (in operations, as SymPy's
     ``count_ops`` counts them) each symbolic rung is tried on, how many points must agree, how
-    many may be drawn, and the wall-clock safety net for each stage."""
+    many may be drawn, and the work each stage may do (SymPy objects built, see
+    :mod:`derive.budgets`)."""
 
     cancel_ops: int = 3000
     expand_ops: int = 1500
     simplify_ops: int = 300
     points: int = 8
     attempts: int = 40
-    seconds: float = 60.0
+    work: int = 300_000
 
 
 DEFAULT_BUDGET = Budget()
@@ -79,8 +80,8 @@ class _CannotCheck(Exception):
     """The claim cannot be put into a checkable form; it is undecided."""
 
 
-class _SafetyNet(Exception):
-    """A stage ran past its wall-clock safety net."""
+class _OverBudget(Exception):
+    """A stage used up its budget of work."""
 
 
 class Expander:
@@ -216,13 +217,13 @@ _ERRORS = (
 )
 
 
-def _guarded(seconds: float, work: Callable[[], sp.Basic]) -> sp.Basic | None:
-    """``work()``, or None when SymPy cannot do it; :class:`_SafetyNet` past ``seconds``."""
+def _guarded(budget: int, work: Callable[[], sp.Basic]) -> sp.Basic | None:
+    """``work()``, or None when SymPy cannot do it; :class:`_OverBudget` past ``budget``."""
     try:
-        with time_limit(seconds):
+        with work_limit(budget):
             return work()
-    except OutOfTime:
-        raise _SafetyNet from None
+    except OutOfWork:
+        raise _OverBudget from None
     except _ERRORS:
         return None
 
@@ -268,7 +269,7 @@ def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: in
         ("simplify in exp", budget.simplify_ops, lambda d: sp.simplify(d.rewrite(sp.exp))),
     )
     for name, limit, rung in rungs[first:last]:
-        if ops <= limit and _guarded(budget.seconds, lambda rung=rung: rung(difference)) == 0:
+        if ops <= limit and _guarded(budget.work, lambda rung=rung: rung(difference)) == 0:
             return name
     return None
 
@@ -290,14 +291,14 @@ def check_equation(
     variable = variable if variable is not None else sp.Symbol("x")
     lhs, rhs = as_expression(lhs), as_expression(rhs)
     try:
-        with time_limit(budget.seconds):
+        with work_limit(budget.work):
             expand = expander or Expander(definitions, variable)
             left, right = expand(lhs), expand(rhs)
             needs = (requirements(expand.substituted(lhs)), requirements(expand.substituted(rhs)))
     except _CannotCheck as exc:
         return Verdict(Status.UNDECIDED, str(exc))
-    except OutOfTime:
-        return Verdict(Status.UNDECIDED, "substituting the definitions ran past the safety limit")
+    except OutOfWork:
+        return Verdict(Status.UNDECIDED, "substituting the definitions ran past its budget of work")
     except _ERRORS as exc:
         return Verdict(Status.UNDECIDED, f"the derivatives could not be evaluated ({type(exc).__name__})")
     if condition is not None:
@@ -321,8 +322,8 @@ def check_equation(
     derivatives = contains(lhs, sp.Derivative, sp.Subs) or contains(rhs, sp.Derivative, sp.Subs)
     try:
         verdict = _Claim(left, right, condition, budget, derivatives, needs).decide()
-    except _SafetyNet:
-        return Verdict(Status.UNDECIDED, "checking ran past the safety limit on time")
+    except _OverBudget:
+        return Verdict(Status.UNDECIDED, "checking ran past its budget of work")
     except _ERRORS as exc:  # SymPy could not evaluate the sides: nothing is claimed either way
         return Verdict(Status.UNDECIDED, f"the sides could not be evaluated ({type(exc).__name__})")
     if derivatives and verdict.ok:
@@ -407,8 +408,8 @@ def _smooth_where(derivative: sp.Derivative, budget: Budget) -> list[sp.Basic] |
             conditions.append(sp.Ne(first, second))
         elif isinstance(node, sp.Piecewise):
             try:
-                found = _guarded(budget.seconds, lambda n=node, x=x: cases.split(n, n, x))
-            except _SafetyNet:
+                found = _guarded(budget.work, lambda n=node, x=x: cases.split(n, n, x))
+            except _OverBudget:
                 found = None
             if found is None:
                 return None
@@ -472,10 +473,10 @@ class _Claim:
 
     def run(self, sampler: Sampler, wanted: int, attempts: int, last: int = 4) -> Tally:
         try:
-            with time_limit(self.budget.seconds):
+            with work_limit(self.budget.work):
                 return sampler.run(wanted, attempts, last=last)
-        except OutOfTime:
-            raise _SafetyNet from None
+        except OutOfWork:
+            raise _OverBudget from None
 
     @functools.cached_property
     def special(self) -> tuple[sp.Expr, ...]:
@@ -507,7 +508,7 @@ class _Claim:
         trig = contains(difference, TrigonometricFunction, InverseTrigonometricFunction)
         if trig or _nesting(difference) > _EXP_NESTING or not expansion_safe(difference):
             return None
-        reduced = _guarded(self.budget.seconds, lambda: _cancel_in_exp(difference))
+        reduced = _guarded(self.budget.work, lambda: _cancel_in_exp(difference))
         if reduced is None or reduced == 0 or reduced.free_symbols or reduced.has(AppliedUndef):
             return None
         gap = vouched_nonzero(reduced, {})
@@ -526,7 +527,7 @@ class _Claim:
         zero on any interval: find a point where its exact value shows it."""
         if not expansion_safe(difference):
             return None
-        cancelled = _guarded(self.budget.seconds, lambda: sp.cancel(difference))
+        cancelled = _guarded(self.budget.work, lambda: sp.cancel(difference))
         if cancelled is None or cancelled == 0 or not _rational_function(cancelled, self.symbols):
             return None
         for point, _ in zip(sampler.points(), range(self.budget.attempts), strict=False):
@@ -578,11 +579,11 @@ class _Claim:
         for side in (self.left, self.right):
             if _has_undef(side, sp.Integer(0)) or cases.has_jumps(side):
                 return None
-            found = _guarded(self.budget.seconds, lambda side=side: continuous_domain(side, x, sp.S.Reals))
+            found = _guarded(self.budget.work, lambda side=side: continuous_domain(side, x, sp.S.Reals))
             if not isinstance(found, sp.Set):
                 return None
             domains.append(found)
-        return _guarded(self.budget.seconds, lambda: sp.Intersection(*domains))
+        return _guarded(self.budget.work, lambda: sp.Intersection(*domains))
 
     def where(self, tally: Tally) -> sp.Basic | None:
         """Where the claim was checked, when one side is defined beyond the other: the common
@@ -595,7 +596,7 @@ class _Claim:
         domain = self.common_domain(self.symbols[0])
         if domain is None or domain == sp.S.Reals:
             return None
-        relation = _guarded(self.budget.seconds, lambda: _relation(domain, self.symbols[0]))
+        relation = _guarded(self.budget.work, lambda: _relation(domain, self.symbols[0]))
         return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
 
     def numeric(self) -> Verdict:
@@ -621,7 +622,7 @@ class _Claim:
             return None
         if not expansion_safe(difference):
             return None
-        folded = _guarded(self.budget.seconds, lambda: sp.piecewise_fold(difference))
+        folded = _guarded(self.budget.work, lambda: sp.piecewise_fold(difference))
         if not isinstance(folded, sp.Piecewise):
             return None
         for value_, _ in folded.args:
@@ -638,7 +639,7 @@ class _Claim:
             "it has jumps or corners, and agreement at points is not evidence for those; no proof found",
         )
         x = self.symbols[0] if len(self.symbols) == 1 and expansion_safe(self.left - self.right) else None
-        pieces = _guarded(self.budget.seconds, lambda: cases.split(self.left, self.right, x)) if x else None
+        pieces = _guarded(self.budget.work, lambda: cases.split(self.left, self.right, x)) if x else None
         if pieces is None:
             tally = self.run(self.sampler(), self.budget.points, self.budget.attempts)
             return self.refuted(tally.counterexample) if tally.counterexample else undecided
@@ -648,8 +649,7 @@ class _Claim:
         for piece in pieces.pieces:
             if (
                 within is not None
-                and _guarded(self.budget.seconds, lambda p=piece: within.intersect(p.interval))
-                == sp.S.EmptySet
+                and _guarded(self.budget.work, lambda p=piece: within.intersect(p.interval)) == sp.S.EmptySet
             ):
                 continue  # the claim is not made there
             verdict = self.piece(piece, x)
@@ -680,7 +680,7 @@ class _Claim:
         """The condition as a set of values of x, when it is one."""
         if self.condition is None or self.condition.free_symbols != {x}:
             return None
-        found = _guarded(self.budget.seconds, lambda: self.condition.as_set())
+        found = _guarded(self.budget.work, lambda: self.condition.as_set())
         return found if isinstance(found, sp.Set) else None
 
     def domain_note(self, checked: sp.Set, x: sp.Symbol) -> sp.Basic | None:
@@ -689,12 +689,10 @@ class _Claim:
         if checked == sp.S.Reals:
             return None
         if self.condition is not None:
-            within = _guarded(self.budget.seconds, lambda: self.condition.as_set())
-            if isinstance(within, sp.Set) and _guarded(
-                self.budget.seconds, lambda: within.is_subset(checked)
-            ):
+            within = _guarded(self.budget.work, lambda: self.condition.as_set())
+            if isinstance(within, sp.Set) and _guarded(self.budget.work, lambda: within.is_subset(checked)):
                 return None
-        relation = _guarded(self.budget.seconds, lambda: _relation(checked, x))
+        relation = _guarded(self.budget.work, lambda: _relation(checked, x))
         return relation if isinstance(relation, sp.Basic) and relation != sp.true else None
 
     def piece(self, piece: cases.Piece, x: sp.Symbol) -> Verdict | None:
@@ -738,7 +736,7 @@ class _Claim:
             return Verdict(Status.UNDECIDED, reason, point, left, right)
         try:
             where = self.holds_on_a_side() if self.condition is None else None
-        except _SafetyNet:  # the counterexample stands; only where the claim holds is not known
+        except _OverBudget:  # the counterexample stands; only where the claim holds is not known
             where = None
         return Verdict(Status.FAILED, method, point, left, right, where)
 
@@ -768,7 +766,7 @@ def _real_zeros(expr: sp.Expr, x: sp.Symbol, budget: Budget) -> set[sp.Expr]:
     """The real zeros of ``expr`` in x when they are few and found in closed form."""
     if x not in expr.free_symbols or sp.count_ops(expr) > budget.simplify_ops or cases.has_jumps(expr):
         return set()
-    solutions = _guarded(budget.seconds, lambda: sp.solveset(expr, x, domain=sp.S.Reals))
+    solutions = _guarded(budget.work, lambda: sp.solveset(expr, x, domain=sp.S.Reals))
     if not isinstance(solutions, sp.FiniteSet) or len(solutions) > 8:
         return set()
     return {s for s in solutions.args if s.is_real and s.is_finite}
@@ -812,7 +810,9 @@ def _rational_function(expr: sp.Expr, symbols: list[sp.Symbol]) -> bool:
 def _sign_of(condition: sp.Basic, x: sp.Symbol) -> int | None:
     """+1 when ``condition`` implies x > 0, -1 when it implies x < 0 (for x ≥ 0 and the like a
     single point does not change an identity between continuous functions)."""
-    found = _guarded(10.0, lambda: condition.as_set()) if condition.free_symbols == {x} else None
+    found = (
+        _guarded(DEFAULT_BUDGET.work, lambda: condition.as_set()) if condition.free_symbols == {x} else None
+    )
     if not isinstance(found, sp.Set):
         return None
     if found.is_subset(sp.Interval(0, sp.oo)):
@@ -979,7 +979,7 @@ def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) ->
     if previous.lhs != step.lhs or previous.condition != step.condition or not previous.verdict.ok:
         return None
     try:
-        with time_limit(budget.seconds):
+        with work_limit(budget.work):
             before, after = names(previous.rhs), names(step.rhs)
             if before.free_symbols != after.free_symbols:
                 return None  # e.g. names substituted back: the direct check suits it better
@@ -989,7 +989,7 @@ def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) ->
                 method = "cancel"
             else:
                 return None
-    except (_CannotCheck, OutOfTime, *_ERRORS):
+    except (_CannotCheck, OutOfWork, *_ERRORS):
         return None
     return replace(previous.verdict, method=f"{method} with the line above")
 
@@ -1007,7 +1007,7 @@ def _through_names(step: Step, names: _NameSpace, budget: Budget) -> Verdict | N
     if step.condition is not None or max(_nesting(step.lhs), _nesting(step.rhs)) <= NAMED_NESTING:
         return None
     try:
-        with time_limit(budget.seconds):
+        with work_limit(budget.work):
             left, right = names(names.fold(step.lhs)), names(names.fold(step.rhs))
             if left == right:
                 method = "identical"
@@ -1015,7 +1015,7 @@ def _through_names(step: Step, names: _NameSpace, budget: Budget) -> Verdict | N
                 method = "cancel"
             else:
                 return None
-    except (_CannotCheck, OutOfTime, *_ERRORS):
+    except (_CannotCheck, OutOfWork, *_ERRORS):
         return None
     return Verdict(Status.SYMBOLIC, f"{method} through the inner functions")
 

@@ -1,12 +1,12 @@
 """The same input gives byte-identical output under any load: budgets are counted in work.
 
 ``derive export`` is run twice in fresh processes, once as a user would and once with every
-wall-clock safety net cut to 0.3 of its length (``DERIVE_TIME_SCALE``) while another process
+wall-clock backstop cut to 0.3 of its length (``DERIVE_TIME_SCALE``) while another process
 keeps a core busy. Any output decided by a clock instead of by counted work shows up as a
 difference. That is one slow test (two full exports), part of the normal suite on purpose: a
 result that depends on the machine's load is a bug a new user would meet first. The quick
-tests below check the knob itself and that a safety net that fires gives no result rather than
-a different one.
+tests below check the knob itself, that a work budget counts objects built and not time, and
+that a budget that runs out gives no result rather than a different one.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+import derive.budgets as derive_budgets
+from derive.budgets import OutOfWork, time_scale, wall_clock_limit, work_limit
 from derive.differentiate import _cleanup
 from derive.parse import parse
-from derive.timing import OutOfTime, time_limit, time_scale
 
 from .conftest import ROOT
 
@@ -44,7 +45,7 @@ def _export(folder: Path, env: dict[str, str]) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-def test_export_is_byte_identical_under_load_and_scaled_time_limits(tmp_path: Path) -> None:
+def test_export_is_byte_identical_under_load_and_scaled_backstops(tmp_path: Path) -> None:
     plain = _export(tmp_path / "plain", {"DERIVE_TIME_SCALE": "1"})
     spin = f"import time\nend = time.time() + {SPIN_SECONDS}\nwhile time.time() < end: pass"
     spinner = subprocess.Popen([sys.executable, "-c", spin])
@@ -68,23 +69,54 @@ def test_time_scale_reads_the_environment(monkeypatch: pytest.MonkeyPatch, text:
     assert time_scale() == scale
 
 
-def test_time_limit_is_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_backstop_is_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DERIVE_TIME_SCALE", "0.01")
     started = time.perf_counter()
-    with pytest.raises(OutOfTime), time_limit(5):
+    with pytest.raises(OutOfWork), wall_clock_limit(5):
         while time.perf_counter() - started < 4:
             pass
     assert time.perf_counter() - started < 1
 
 
+def test_a_work_budget_counts_objects_built_not_time() -> None:
+    """The same work runs out of the same budget, however long it takes: a budget just large
+    enough for one expansion lets it finish, each time; a budget of half that count never does."""
+    expr = parse("(x + 1)^12 (x - 2)^9")
+    sp.core.cache.clear_cache()
+    with work_limit(10**9):
+        before = derive_budgets._built
+        sp.expand(expr)
+        needed = derive_budgets._built - before
+    for _ in range(2):
+        sp.core.cache.clear_cache()
+        with work_limit(needed):
+            sp.expand(expr)
+        sp.core.cache.clear_cache()
+        with pytest.raises(OutOfWork), work_limit(needed // 2):
+            sp.expand(expr)
+
+
+def test_budgets_nest_and_switch_counting_off_when_closed() -> None:
+    from sympy.core.basic import Basic
+
+    plain = Basic.__dict__["__new__"]
+    with pytest.raises(OutOfWork), work_limit(10**9), work_limit(5):
+        sp.expand(parse("(x + 1)^30"))  # the inner budget runs out, and is not outlived
+    assert Basic.__dict__["__new__"] is plain  # no counting outside a budget
+    with work_limit(10**9):
+        with pytest.raises(OutOfWork), work_limit(5):
+            sp.expand(parse("(x + 2)^30"))
+        sp.expand(parse("(x + 3)^30"))  # the outer budget goes on after the inner one ran out
+
+
 def test_a_clean_up_cut_short_is_no_clean_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the safety net fires in the last operation, the earlier ones are not kept either: a
+    """When the budget runs out in the last operation, the earlier ones are not kept either: a
     slower machine gets no clean-up, never a different one."""
     expr = parse("2 x (x + 1) + 2 x")
     assert _cleanup(expr)  # normally something is shorter
 
     def out_of_time(*args: object, **kwargs: object) -> None:
-        raise OutOfTime
+        raise OutOfWork
 
     monkeypatch.setattr(sp, "factor", out_of_time)
     assert _cleanup(expr) == []

@@ -188,10 +188,10 @@ def test_a_wrong_deep_step_still_fails(monkeypatch: pytest.MonkeyPatch, wrong) -
     from derive.model import Status
 
     monkeypatch.setattr(verify_module, "NAMED_NESTING", SHALLOW)
-    # where a refuted claim holds instead may run into a safety net (expanding 2·(the chain) on
-    # x > 0): a short one shows that the counterexample stands all the same
-    monkeypatch.setenv("DERIVE_TIME_SCALE", "0.2")
+    # where a refuted claim holds instead may run out of work (expanding 2·(the chain) on
+    # x > 0): a small budget shows that the counterexample stands all the same
     derivation = derive_steps(_deep(SHALLOW + 4), sp.Symbol("x"))
     first = replace(derivation.steps[0], rhs=wrong(derivation.steps[0].rhs))
-    checked = verify_module.verify(replace(derivation, steps=(first, *derivation.steps[1:])))
+    small = verify_module.Budget(work=50_000)
+    checked = verify_module.verify(replace(derivation, steps=(first, *derivation.steps[1:])), small)
     assert checked.steps[0].verdict.status is Status.FAILED

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..budgets import recursion_room
 from ..errors import ParseError
 from ..parse import ALIASES, FUNCTIONS, MAX_FACTORIAL, MAX_INTEGER_DIGITS, MAX_RESULT_BITS, _bits
-from ..timing import recursion_room
 
 MAX_DEPTH = 250
 _TOKEN = re.compile(

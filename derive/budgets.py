@@ -1,0 +1,149 @@
+"""Budgets for SymPy work on large input: counted work, and recursion depth.
+
+What ``derive`` writes never depends on how fast the machine is or how loaded it is. An
+operation that may not finish in reasonable time (``simplify``, ``cancel``, ``solve``, a limit)
+runs under :func:`work_limit`, which counts the SymPy objects built inside it (every ``Basic``
+constructed: SymPy builds some 4,000 to 25,000 a second while it computes) and stops the block
+with :class:`OutOfWork` once the count runs out. The same input gets the same count on any
+machine, so the caller gives up ("no form found", "undecided") at the same point everywhere.
+
+Under each count stays a wall-clock backstop, for work that builds next to no objects (a
+numeric evaluation stuck in mpmath): it allows the block :data:`BACKSTOP_RATE` objects a second,
+several times slower than SymPy ever builds them, so work that builds objects is always stopped
+by the count first. ``DERIVE_TIME_SCALE`` (a positive number, default 1) stretches or shrinks
+the backstop only, for very slow machines or to test that it never decides anything.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sympy.core.basic import Basic
+
+
+class OutOfWork(BaseException):
+    """Raised when a budget runs out; a BaseException so that SymPy's broad handlers let it pass."""
+
+
+TIME_SCALE_VARIABLE = "DERIVE_TIME_SCALE"
+# The backstop's pace: a block may take one second per this many objects of its budget.
+BACKSTOP_RATE = 1_000
+
+_PLAIN_NEW = Basic.__dict__["__new__"]  # SymPy's own constructor (a staticmethod)
+_build = _PLAIN_NEW.__func__
+_built = 0  # objects built while some budget was open
+_deadlines: list[int] = []  # for each open budget, the count at which it runs out
+
+
+def _counted_new(cls: type, *args: object, **kwargs: object) -> Basic:
+    global _built
+    _built += 1
+    if _built > _deadlines[-1]:
+        raise OutOfWork
+    return _build(cls, *args, **kwargs)
+
+
+@contextmanager
+def work_limit(objects: int) -> Iterator[None]:
+    """Interrupt the block with :class:`OutOfWork` once it has built ``objects`` SymPy objects.
+
+    Budgets nest: an inner budget never outlives an outer one. Counting is switched on only
+    while a budget is open, so work outside every budget runs at full speed.
+    """
+    deadline = _built + objects
+    if _deadlines:
+        deadline = min(deadline, _deadlines[-1])
+    else:
+        Basic.__new__ = staticmethod(_counted_new)
+    _deadlines.append(deadline)
+    try:
+        with wall_clock_limit(objects / BACKSTOP_RATE):
+            yield
+    finally:
+        _deadlines.pop()
+        if not _deadlines:
+            Basic.__new__ = _PLAIN_NEW
+
+
+def time_scale() -> float:
+    """The factor from ``DERIVE_TIME_SCALE`` (read at each call, so tests can set it); 1 when the
+    variable is unset or not a positive finite number."""
+    text = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
+    try:
+        scale = float(text) if text else 1.0
+    except ValueError:
+        return 1.0
+    return scale if math.isfinite(scale) and scale > 0 else 1.0
+
+
+@contextmanager
+def wall_clock_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block with :class:`OutOfWork` after ``seconds`` times :func:`time_scale`:
+    the backstop under each work budget, and a guard against a hang where no output depends on
+    it (the tests use it so).
+
+    Uses ``SIGALRM``, so it applies in the main thread on POSIX systems; elsewhere the block
+    runs with its count alone. An inner backstop never outlives an outer one.
+    """
+    seconds *= time_scale()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    seconds = min(seconds, outer_remaining) if outer_remaining > 0 else seconds
+
+    def alarm(signum: int, frame: object) -> None:
+        raise OutOfWork
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-4))
+    try:
+        yield
+    finally:
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_remaining > 0:  # give the enclosing backstop back what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - (seconds - remaining), 1e-4))
+
+
+def expression_depth(expr: object) -> int:
+    """The number of levels in an expression tree (counted without recursion, each distinct part
+    once: a derivative with its inner functions substituted back repeats them at every level)."""
+    from .walk import bottom_up
+
+    if not getattr(expr, "args", ()):
+        return 1
+    depth: dict[object, int] = {}
+    for node in bottom_up(expr):  # type: ignore[arg-type]
+        depth[node] = 1 + max((depth[a] for a in node.args), default=0)
+    return depth[expr]
+
+
+@contextmanager
+def recursion_room(depth: int) -> Iterator[None]:
+    """Enough Python recursion for SymPy to walk expressions ``depth`` levels deep.
+
+    SymPy's printers, ``subs`` and ``diff`` recurse a few frames per level of an expression.
+    """
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 40 * depth + 2_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def derivation_depth(derivation: object) -> int:
+    """How deeply nested a derivation's expressions are: the recursion allowance that SymPy needs
+    to verify or print it (``recursion_room(derivation_depth(d))``)."""
+    steps = (*getattr(derivation, "steps", ()), getattr(derivation, "result", None))
+    sides = [e for s in steps if s is not None for e in (s.lhs, s.rhs)]
+    sides += [e for d in getattr(derivation, "definitions", ()) for e in (d.lhs, d.rhs)]
+    return max((expression_depth(e) for e in sides), default=1)
