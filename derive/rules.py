@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
+from .walk import contains
 
 
 class NoRule(DeriveError):
@@ -27,6 +28,10 @@ class Names(Protocol):
     """Hands out a fresh symbol standing for an inner expression (and records its definition)."""
 
     def name_for(self, inner: sp.Expr) -> sp.Symbol: ...
+
+    def fresh(self) -> sp.Symbol:
+        """A name used nowhere yet (and recorded as used), for a variable bound in the result."""
+        ...
 
 
 def D(expr: sp.Expr, variable: sp.Symbol) -> sp.Expr:
@@ -242,7 +247,12 @@ class ChainRule(Rule):
         if slope is not None:  # a·x + b needs no name: its derivative is the constant a
             u = sp.Dummy("u")
             outer = outer_derivative(self.expr.xreplace({self.inner: u}), u)
-            return _product(outer.xreplace({u: self.inner}), slope)
+            if contains(outer, sp.Derivative):  # f'(u) at u = 3x: a derivative by 3x means nothing
+                bound = names.fresh()  # a value at a point, its variable a name the reader sees
+                at = outer.xreplace({u: bound}).subs(bound, self.inner)
+            else:
+                at = outer.xreplace({u: self.inner})
+            return _product(at, slope)
         u = names.name_for(self.inner)
         return _product(outer_derivative(self.expr.xreplace({self.inner: u}), u), D(u, self.variable))
 

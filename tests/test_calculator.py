@@ -505,3 +505,14 @@ def test_the_first_line_of_derive_diff_is_the_reading(derive_cli) -> None:
     assert " ".join(note.split()) == (
         "read xsin as x sin (known functions and one-letter names); write * or spaces to say otherwise"
     )
+
+
+@pytest.mark.parametrize("text", ["f(3x)", "f(2x + 1)", "f(x*y)", "u f(2 - x)", "g(x) f(3x) + f(x/2)"])
+def test_an_unspecified_function_of_a_linear_inner_function_is_its_derivative_at_a_point(text: str) -> None:
+    # d/dx f(3x) = 3 f'(3x): f' at the point 3x, a Subs whose bound name is not one of the input's
+    derivation = differentiate(text)
+    assert derivation.ok
+    x = derivation.variable
+    assert (derivation.result.rhs - sp.diff(derivation.reading, x)).doit() == 0
+    bound = {v for s in derivation.result.rhs.atoms(sp.Subs) for v in s.variables}
+    assert bound and not bound & derivation.reading.free_symbols
