@@ -4,7 +4,7 @@ Prints three tables:
 
 1. per expression: derivative with steps and verification, against ``sympy.diff`` of the same
    expression (median of ``--repeat`` runs each, interleaved), and the ratio;
-2. growth with size: nested compositions of depth 25/50/100/200, sums of 100/200/400 terms,
+2. growth with size: nested compositions of depth 25/50/100/200, sums of 100/200/400/1000 terms,
    products of 10/20/40 factors (one run each: these take seconds);
 3. cold start: the ``derive diff`` command against ``python -c "import sympy"``.
 
@@ -85,7 +85,7 @@ def per_expression(repeat: int) -> None:
 def growth(quick: bool) -> None:
     cases = [
         ("nested depth", nested, (25, 50, 100) if quick else (25, 50, 100, 200)),
-        ("sum of terms", long_sum, (100, 200) if quick else (100, 200, 400)),
+        ("sum of terms", long_sum, (100, 200) if quick else (100, 200, 400, 1000)),
         ("product of factors", long_product, (10, 20, 40)),
     ]
     print(f"{'family':<20}{'size':>6}{'derive':>10}{'per unit':>12}{'sympy.diff':>12}{'steps':>7}  verified")

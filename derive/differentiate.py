@@ -155,6 +155,10 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
     """Shorter equivalent forms, each with the operation that produced it; none for a result
     above ``CLEANUP_MAX_OPS`` operations or when an operation runs out of work."""
     steps: list[tuple[sp.Expr, str]] = []
+    # a sum of n terms counts at least n − 1 operations (an addition or subtraction between
+    # each two): a long sum is known to be too large without counting the rest of it
+    if isinstance(expr, sp.Add) and len(expr.args) - 1 > CLEANUP_MAX_OPS:
+        return steps
     if sp.count_ops(expr) > CLEANUP_MAX_OPS:
         return steps
     candidates = (

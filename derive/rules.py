@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
+from .sympydiff import Differentiator
 from .walk import contains
 
 
@@ -433,7 +434,7 @@ def outer_derivative(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
         return sp.Integer(0)
     if isinstance(expr, AppliedUndef):
         return D(expr, u)
-    return _known(sp.diff(expr, u), expr)
+    return _known(Differentiator().diff(expr, u), expr)  # SymPy's d/du, without its per-node queries
 
 
 def _known(derivative: sp.Expr, expr: sp.Expr) -> sp.Expr:

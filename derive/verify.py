@@ -53,7 +53,8 @@ from .evidence import (
 )
 from .model import Definition, Derivation, Status, Step, Verdict
 from .sizes import expansion_safe
-from .walk import atoms, bottom_up, contains, distinct
+from .sympydiff import Differentiator
+from .walk import SymbolReplacer, atoms, bottom_up, contains, distinct
 
 
 @dataclass(frozen=True)
@@ -91,20 +92,30 @@ class Expander:
     the reals: d|x|/dx is sign(x)). The value of each defined name is computed once.
     """
 
-    def __init__(self, definitions: tuple[Definition, ...], variable: sp.Symbol) -> None:
+    def __init__(
+        self,
+        definitions: tuple[Definition, ...],
+        variable: sp.Symbol,
+        calculus: Differentiator | None = None,
+    ) -> None:
         self.names = {d.lhs: d.rhs for d in definitions if isinstance(d.lhs, sp.Symbol)}
+        # SymPy's d/dx, remembered part by part (shared with the other checks of a derivation)
+        self.calculus = calculus or Differentiator()
         self.functions = {d.lhs.func: d for d in definitions if isinstance(d.lhs, AppliedUndef)}
         self.variable = _real(variable)
         self.values: dict[sp.Basic, sp.Basic] = {}
         self.expanded: dict[sp.Basic, sp.Basic] = {}
         self.written: dict[sp.Basic, sp.Basic] = {}
         self.busy: set[object] = set()
+        # the claims of a derivation share most of their parts: each is substituted once
+        self.substitution = SymbolReplacer(self.value, lambda s: True)
+        self.reals: dict[frozenset[sp.Basic], SymbolReplacer] = {}
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with every defined name replaced and every derivative carried out; every
         name that is not defined is a real variable."""
         if expr not in self.expanded:
-            done = _real_symbols(self.substituted(expr).doit())
+            done = self.real_symbols(self.calculus.doit(self.substituted(expr)))
             if done.has(sp.Derivative):
                 done = done.replace(lambda e: isinstance(e, sp.Derivative), _between_jumps)
             self.expanded[expr] = done
@@ -113,8 +124,15 @@ class Expander:
     def substituted(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with the definitions substituted, derivatives not yet carried out."""
         if expr not in self.written:
-            self.written[expr] = _real_symbols(self.substitute(expr))
+            self.written[expr] = self.real_symbols(self.substitute(expr))
         return self.written[expr]
+
+    def real_symbols(self, expr: sp.Basic) -> sp.Basic:
+        """``_real_symbols(expr)``, each part rebuilt once for all the claims."""
+        free = frozenset(expr.free_symbols)
+        if free not in self.reals:
+            self.reals[free] = SymbolReplacer(_real, free.__contains__)
+        return self.reals[free](expr)
 
     def substitute(self, expr: sp.Basic) -> sp.Basic:
         if any(v in self.names for d in atoms(expr, sp.Derivative) for v in d.variables):
@@ -124,7 +142,7 @@ class Expander:
             )
         for function in self.functions.keys() & {a.func for a in atoms(expr, AppliedUndef)}:
             expr = expr.replace(function, self.apply(self.functions[function]))
-        return expr.xreplace({s: self.value(s) for s in atoms(expr, sp.Symbol)})
+        return self.substitution(expr)  # every symbol (bound ones too) by its value
 
     def value(self, symbol: sp.Basic) -> sp.Basic:
         if symbol not in self.values:
@@ -159,13 +177,15 @@ class Expander:
         result = self(derivative.expr)
         for v, count in derivative.variable_count:
             if v not in self.names:
-                result = sp.diff(result, (_real(v), count))
+                result = (
+                    self.calculus.diff(result, _real(v)) if count == 1 else sp.diff(result, (_real(v), count))
+                )
                 continue
-            inner = sp.diff(self(v), self.variable)
+            inner = self.calculus.diff(self(v), self.variable)
             if inner == 0:
                 raise _CannotCheck(f"d/d{v} is undefined: {v} does not depend on {self.variable}")
             for _ in range(int(count)):
-                result = sp.diff(result, self.variable) / inner
+                result = self.calculus.diff(result, self.variable) / inner
         return result
 
 
@@ -894,8 +914,10 @@ class _NameSpace:
     a long chain of steps be checked line against line without expanding every name.
     """
 
-    def __init__(self, derivation: Derivation) -> None:
+    def __init__(self, derivation: Derivation, calculus: Differentiator | None = None) -> None:
         self.names = {d.lhs: d.rhs for d in derivation.definitions if isinstance(d.lhs, sp.Symbol)}
+        self.calculus = calculus or Differentiator()
+        self.held = {name: sp.Dummy(name.name) for name in self.names}  # the same for every step
         self.x = derivation.variable
         self.derivatives: dict[sp.Basic, sp.Basic] = {}
         self.busy: set[sp.Basic] = set()
@@ -923,11 +945,11 @@ class _NameSpace:
     def total(self, expr: sp.Basic) -> sp.Basic:
         """d/dx ``expr``: its own dependence on x plus, for each name in it, ∂/∂name · dname/dx."""
         inner = [s for s in expr.free_symbols if s in self.names]
-        held = {s: sp.Dummy(s.name) for s in inner}
+        held = {s: self.held[s] for s in inner}
         body = expr.xreplace(held)
-        result = sp.diff(body, self.x)
+        result = self.calculus.diff(body, self.x)
         for name, dummy in held.items():
-            result += sp.diff(body, dummy) * self.derivative(name)
+            result += self.calculus.diff(body, dummy) * self.derivative(name)
         return result.xreplace({dummy: name for name, dummy in held.items()})
 
     def fold(self, expr: sp.Basic) -> sp.Basic:
@@ -1048,8 +1070,9 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
     in the derivation, as the result usually repeats the last step, keeps that verdict). A claim
     nested deeper than :data:`NAMED_NESTING` levels is first checked through the names.
     """
-    expander = Expander(derivation.definitions, derivation.variable)
-    names = _NameSpace(derivation)
+    calculus = Differentiator()  # every check of the derivation shares what was differentiated
+    expander = Expander(derivation.definitions, derivation.variable, calculus)
+    names = _NameSpace(derivation, calculus)
     checked: list[Step] = []
     direct: dict[tuple[sp.Basic, sp.Basic, sp.Basic | None], Verdict] = {}
 

@@ -11,7 +11,7 @@ about *which* parts occur (atoms, the presence of a type) need.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import sympy as sp
 
@@ -72,3 +72,42 @@ def bottom_up(expr: sp.Basic) -> Iterator[sp.Basic]:
             continue
         stack.append((node, True))
         stack.extend((arg, False) for arg in reversed(node.args) if arg not in done)
+
+
+class SymbolReplacer:
+    """``expr.xreplace({s: to(s) for every symbol s that ``wanted(s)``})``, each distinct part
+    rebuilt once however many expressions it is met in (the claims of one derivation share most
+    of their parts).
+
+    The result is exactly ``xreplace``'s: a part that holds a replaced symbol is rebuilt from its
+    replaced arguments even when a symbol is replaced by itself, as ``xreplace`` does (which
+    evaluates a sum or product that was written out unevaluated); any other part is kept as it is.
+    The walk keeps a stack, so depth costs no recursion.
+    """
+
+    def __init__(self, to: Callable[[sp.Symbol], sp.Basic], wanted: Callable[[sp.Symbol], bool]) -> None:
+        self.to, self.wanted = to, wanted
+        self.done: dict[sp.Basic, tuple[sp.Basic, bool]] = {}
+
+    def __call__(self, expr: sp.Basic) -> sp.Basic:
+        done = self.done
+        if expr not in done:
+            stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
+            while stack:
+                node, ready = stack.pop()
+                if node in done:
+                    continue
+                if isinstance(node, sp.Symbol) and self.wanted(node):
+                    done[node] = (self.to(node), True)
+                elif not node.args:
+                    done[node] = (node, False)
+                elif not ready:
+                    stack.append((node, True))
+                    stack.extend((a, False) for a in node.args if a not in done)
+                else:
+                    parts = [done[a] for a in node.args]
+                    if any(changed for _, changed in parts):
+                        done[node] = (node.func(*(part for part, _ in parts)), True)
+                    else:
+                        done[node] = (node, False)
+        return done[expr][0]
