@@ -113,15 +113,17 @@ def wall_clock_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - (seconds - remaining), 1e-4))
 
 
-def expression_depth(expr: object) -> int:
+def expression_depth(expr: object, known: dict[object, int] | None = None) -> int:
     """The number of levels in an expression tree (counted without recursion, each distinct part
-    once: a derivative with its inner functions substituted back repeats them at every level)."""
+    once: a derivative with its inner functions substituted back repeats them at every level).
+    ``known`` carries the depths already counted across calls: the steps of a derivation share
+    most of their parts."""
     from .walk import bottom_up
 
     if not getattr(expr, "args", ()):
         return 1
-    depth: dict[object, int] = {}
-    for node in bottom_up(expr):  # type: ignore[arg-type]
+    depth = {} if known is None else known
+    for node in bottom_up(expr, depth):  # type: ignore[arg-type]
         depth[node] = 1 + max((depth[a] for a in node.args), default=0)
     return depth[expr]
 
@@ -146,4 +148,5 @@ def derivation_depth(derivation: object) -> int:
     steps = (*getattr(derivation, "steps", ()), getattr(derivation, "result", None))
     sides = [e for s in steps if s is not None for e in (s.lhs, s.rhs)]
     sides += [e for d in getattr(derivation, "definitions", ()) for e in (d.lhs, d.rhs)]
-    return max((expression_depth(e) for e in sides), default=1)
+    known: dict[object, int] = {}
+    return max((expression_depth(e, known) for e in sides), default=1)

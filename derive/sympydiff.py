@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 
 import sympy as sp
+from sympy.core.function import ArgumentIndexError
 from sympy.core.operations import AssocOp
 
 _Hints = tuple[tuple[str, object], ...]
@@ -127,7 +128,7 @@ class Differentiator:
                 continue
             try:
                 df = expr.fdiff(i)
-            except sp.ArgumentIndexError:
+            except ArgumentIndexError:
                 df = sp.Function.fdiff(expr, i)
             terms.append(df * da)
         return sp.Add(*terms)

@@ -11,7 +11,7 @@ about *which* parts occur (atoms, the presence of a type) need.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 
 import sympy as sp
 
@@ -58,13 +58,14 @@ def contains(expr: sp.Basic, *types: type) -> bool:
     return any(isinstance(node, types) for node in distinct(expr))
 
 
-def bottom_up(expr: sp.Basic) -> Iterator[sp.Basic]:
-    """Each distinct subexpression of ``expr`` once, every one after all of its arguments."""
+def bottom_up(expr: sp.Basic, known: Container[sp.Basic] = frozenset()) -> Iterator[sp.Basic]:
+    """Each distinct subexpression of ``expr`` once, every one after all of its arguments;
+    parts in ``known`` (already handled by the caller) are skipped with everything inside them."""
     done: set[sp.Basic] = set()
     stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
     while stack:
         node, ready = stack.pop()
-        if node in done:
+        if node in done or node in known:
             continue
         if ready:
             done.add(node)
