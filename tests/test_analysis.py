@@ -162,3 +162,36 @@ def test_cli(derive_cli) -> None:
     assert derive_cli("properties", "sigmoid", "--format", "latex").returncode == 0
     run = derive_cli("properties", "nosuch")
     assert run.returncode == 2 and run.stderr.startswith("derive: error: unknown function")
+
+
+REAL = sp.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        REAL > 0,
+        REAL <= 0,
+        REAL / 100 >= REAL,
+        -REAL > 2,
+        sp.Rational(1, 3) * REAL - 2 <= 0,
+        sp.Ne(REAL, 0),
+        sp.Eq(2 * REAL, 1),
+        sp.And(REAL <= 0, sp.Ne(REAL, 0)),
+        sp.And(sp.Not(REAL / 100 >= REAL), sp.Ne(REAL, 0)),
+        sp.Or(REAL < -1, REAL >= 3),
+        sp.And(sp.Not(sp.Or(REAL <= 0, REAL > 5)), sp.Ne(REAL, 0)),
+        sp.pi * REAL > 1,  # not rational: SymPy's own route
+        REAL**2 > 1,  # not linear: SymPy's own route
+        sp.true,
+        sp.false,
+    ],
+    ids=str,
+)
+def test_sets_of_linear_conditions_are_sympys(condition: sp.Basic) -> None:
+    """The direct route from intervals gives the very set SymPy's inequality solver gives."""
+    from derive.analysis import as_set
+
+    found = as_set(condition, REAL)
+    assert found == condition.as_set()
+    assert found.as_relational(REAL) == condition.as_set().as_relational(REAL)

@@ -20,7 +20,6 @@ from dataclasses import replace
 import sympy as sp
 
 from ..analysis import corners, without_corners
-from ..differentiate import derive_steps, through_names
 from ..interms import Solve, Stated, Substitute, WriteThrough
 from ..model import Definition, Derivation, Step
 from ..oneline import one_line
@@ -114,6 +113,9 @@ def softmax(n: int = SOFTMAX_SIZE) -> Derivation:
 
 def build(name: str) -> Derivation:
     """The catalog entry ``name``, unverified (``derive.library.get`` verifies it)."""
+    # imported here: derive properties and gradient read CATALOG without the rule engine
+    from ..differentiate import derive_steps, through_names
+
     if name == "softmax":
         return softmax()
     function, variable, names = CATALOG[name]()
