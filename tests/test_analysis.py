@@ -195,3 +195,23 @@ def test_sets_of_linear_conditions_are_sympys(condition: sp.Basic) -> None:
     found = as_set(condition, REAL)
     assert found == condition.as_set()
     assert found.as_relational(REAL) == condition.as_set().as_relational(REAL)
+
+
+def test_properties_from_the_command_line_do_not_load_the_units_system() -> None:
+    """SymPy's solve asks for physics.units' Unit when it checks a solution; the command line's
+    placeholder answers that without loading the units system (half an ``import sympy``)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from derive.startup import defer_unused_sympy_modules\n"
+        "defer_unused_sympy_modules()\n"
+        "from derive.analysis import properties\n"
+        "from derive.verify import verify\n"
+        "assert verify(properties('sigmoid')).ok\n"
+        "print(type(sys.modules['sympy.physics.units']).__name__)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "_Placeholder"
