@@ -120,8 +120,9 @@ def build(name: str) -> Derivation:
         return softmax()
     function, variable, names = CATALOG[name]()
     derivation = derive_steps(function, variable)
-    if names:
-        derivation = through_names(derivation, function, variable, names, FORMS[name]())
+    stated = FORMS[name]() if names else None
+    if stated is not None and stated.expr is not None:  # none: the search finds none (tested)
+        derivation = through_names(derivation, function, variable, names, stated)
     derivation = _with_corners(derivation, function, variable)
     return replace(derivation, title=f"Derivative of {name}", subject=None)
 
