@@ -108,7 +108,8 @@ Move = Substitute | WriteThrough | Solve
 @dataclass(frozen=True)
 class Stated:
     """A form known in advance, with the moves that lead to it; ``expr`` None states that the
-    search finds no form. It is checked as a found candidate is (see :func:`express`)."""
+    search finds no form. It is held to a found candidate's tests, and its equation is proved
+    by the verifier as the derivation's step (see :func:`express`)."""
 
     expr: sp.Expr | None
     moves: tuple[Move, ...] = ()
