@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -26,6 +27,9 @@ from .printing import is_unevaluated, sstr
 from .rules import Rule, UndefinedFunctionRule, VariableRule, rule_for
 from .verify import Budget, verify
 from .walk import atoms, distinct, preorder
+
+if TYPE_CHECKING:
+    from .interms import Stated
 
 MAX_ORDER = 10
 # The clean-up is bounded by work: results larger than this many operations are left as they
@@ -458,9 +462,14 @@ def differentiate(
 
 
 def through_names(
-    derivation: Derivation, expr: sp.Expr, x: sp.Symbol, in_terms_of: dict[str, sp.Expr | str | None]
+    derivation: Derivation,
+    expr: sp.Expr,
+    x: sp.Symbol,
+    in_terms_of: dict[str, sp.Expr | str | None],
+    stated: Stated | None = None,
 ) -> Derivation:
-    """The derivation with a last step writing the result through the named functions."""
+    """The derivation with a last step writing the result through the named functions (a
+    ``stated`` form is checked instead of searched for: see :func:`derive.interms.express`)."""
     from .interms import express
 
     taken = {str(d.lhs) for d in derivation.definitions} | {s.name for s in expr.free_symbols}
@@ -472,7 +481,7 @@ def through_names(
         names[symbol] = expr if value is None else _as_expression(value, x)[0]
     result = derivation.result
     order = sum(count for _, count in result.lhs.variable_count)
-    form = express(result.rhs, x, names, (sp.diff(expr, x, order),))
+    form = express(result.rhs, x, names, (sp.diff(expr, x, order),), stated)
     if form is None:
         return derivation
     listed = ", ".join(one_line(n) for n in sorted(names, key=str))

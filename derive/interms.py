@@ -8,6 +8,13 @@ form of D in the names alone:
    (σ' becomes σ(1 − σ) so; a branch that holds only for some x is rejected below);
 3. both again on what is left, for forms that need two names.
 
+A caller that already knows the form (a catalog entry states its own, with the moves that lead
+to it) passes it as :class:`Stated` and no search is run. The form must still be free of x and
+defined wherever the derivative is, as a found one must; its equation is not checked here but
+by the verifier, as the derivation's step that shows it (so it is verified once, not twice, and
+a wrong stated form shows as a failed step). The test suite runs the search on every catalog
+entry and requires the form it states.
+
 Every candidate is verified (:func:`derive.verify.check_equation`) with the names defined by
 their expressions, and it must be defined wherever the derivative is: a form that divides by a
 quantity vanishing at a point where the derivative is finite (0/0 there) is rejected. Only such
@@ -58,7 +65,59 @@ class Form:
 
     expr: sp.Expr
     how: str  # "substitute s" or "solve s = … for x"
-    status: str  # the verifier's verdict: "symbolic" or "numeric"
+    status: str  # the verifier's verdict: "symbolic" or "numeric"; "unchecked" for a stated form
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """Put the name where its expression stands."""
+
+    name: sp.Symbol
+
+    def note(self, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> str:
+        """The move in words, as the derivation's rule shows it."""
+        return f"substitute {one_line(self.name)}"
+
+
+@dataclass(frozen=True)
+class WriteThrough:
+    """Solve the name's definition for one of its parts (e^(−x)) and put that where it stands."""
+
+    atom: sp.Expr
+    name: sp.Symbol
+
+    def note(self, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> str:
+        """The move in words, as the derivation's rule shows it."""
+        return f"write {one_line(self.atom)} through {one_line(self.name)}"
+
+
+@dataclass(frozen=True)
+class Solve:
+    """Solve the name's definition (written through the other names) for the variable."""
+
+    name: sp.Symbol
+
+    def note(self, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> str:
+        """The move in words, as the derivation's rule shows it."""
+        own = _in_names(names[self.name], names, self.name)
+        return f"solve {one_line(self.name)} = {one_line(own)} for {one_line(x)}"
+
+
+Move = Substitute | WriteThrough | Solve
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A form known in advance, with the moves that lead to it; ``expr`` None states that the
+    search finds no form. It is held to a found candidate's tests, and its equation is proved
+    by the verifier as the derivation's step (see :func:`express`)."""
+
+    expr: sp.Expr | None
+    moves: tuple[Move, ...] = ()
+
+    def how(self, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> str:
+        """The moves in words, joined as the search joins them."""
+        return "; ".join(move.note(x, names) for move in self.moves)
 
 
 def _bounded(operation, *args: object) -> object | None:
@@ -176,21 +235,19 @@ def _steps_for(expr: sp.Expr, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr]) -> 
     for name, value in names.items():
         substituted = expr.subs(value, name)
         if substituted != expr:
-            found.append((substituted, f"substitute {one_line(name)}"))
+            found.append((substituted, Substitute(name).note(x, names)))
         # e^(−x) through σ: solve σ = 1/(1 + E) for E and put it where e^(−x) stands
         for atom in sorted(value.atoms(sp.exp, sp.Function), key=str):
             if x not in atom.free_symbols or atom not in expr.atoms(type(atom)):
                 continue
             solutions = _solve(sp.Eq(name, value.xreplace({atom: _PLACEHOLDER})), _PLACEHOLDER)
             if len(solutions) == 1:
-                found.append(
-                    (expr.xreplace({atom: solutions[0]}), f"write {one_line(atom)} through {one_line(name)}")
-                )
+                found.append((expr.xreplace({atom: solutions[0]}), WriteThrough(atom, name).note(x, names)))
         own = _in_names(value, names, name)
         for solution in _solve(sp.Eq(name, own), x):
             rewritten = _simplify(expr.subs(x, solution))
             if rewritten is not None:
-                found.append((rewritten, f"solve {one_line(name)} = {one_line(own)} for {one_line(x)}"))
+                found.append((rewritten, Solve(name).note(x, names)))
     return found
 
 
@@ -227,16 +284,29 @@ def _candidates(
 
 
 def express(
-    derivative: sp.Expr, x: sp.Symbol, names: dict[sp.Symbol, sp.Expr], others: tuple[sp.Expr, ...] = ()
+    derivative: sp.Expr,
+    x: sp.Symbol,
+    names: dict[sp.Symbol, sp.Expr],
+    others: tuple[sp.Expr, ...] = (),
+    stated: Stated | None = None,
 ) -> Form | None:
     """The simplest verified form of ``derivative`` through ``names`` without ``x``, or None.
 
     ``others`` are the same derivative in other shapes to start the search from (each candidate
-    is verified against ``derivative`` itself).
+    is verified against ``derivative`` itself). A ``stated`` form replaces the search: it is
+    used when it is free of x and defined wherever the derivative is, its equation left to the
+    verifier of the derivation that shows it (its status is then "unchecked"); should it fail
+    those tests, the search runs after all.
     """
     if sp.count_ops(derivative) > DERIVATIVE_MAX_OPS:
         return None
     definitions = tuple(Definition(name, value) for name, value in names.items())
+    if stated is not None:
+        if stated.expr is None:
+            return None
+        form = _confirm(stated.expr, stated.how(x, names), derivative, x, names)
+        if form is not None:
+            return form
     best: tuple[tuple[int, int], Form] | None = None
     seen: set[sp.Expr] = set()
     checks = [MAX_CHECKS]
@@ -247,6 +317,26 @@ def express(
     except (_GaveUp, OutOfWork):
         return None  # out of work: no form, rather than whichever was found first
     return best[1] if best else None
+
+
+def _confirm(
+    form: sp.Expr,
+    how: str,
+    derivative: sp.Expr,
+    x: sp.Symbol,
+    names: dict[sp.Symbol, sp.Expr],
+) -> Form | None:
+    """The stated form when it passes the tests a found candidate must pass before it is
+    verified, else None (the verification is the derivation's, see :func:`express`)."""
+    if x in form.free_symbols or form.has(sp.I, sp.zoo, sp.nan) or sp.count_ops(form) > CANDIDATE_MAX_OPS:
+        return None
+    try:
+        with work_limit(SEARCH_WORK):
+            if _undefined_where_derivative_is(form, derivative, x, names):
+                return None
+    except (_GaveUp, OutOfWork):
+        return None
+    return Form(form, how, "unchecked")
 
 
 def _consider(

@@ -1,8 +1,10 @@
 """Keeps two of SymPy's lazy imports out of a short command-line run.
 
 SymPy imports ``sympy.tensor.tensor`` (with all of ``sympy.combinatorics``) the first time it
-adds two expressions, and ``sympy.physics.units`` whenever it pretty-prints a product, in both
-cases only to ask ``isinstance(arg, TensExpr)`` or ``isinstance(arg, Quantity)``. Together they
+adds two expressions, and ``sympy.physics.units`` whenever it pretty-prints a product or
+simplifies or checks a solution of ``solve``, in each case only to ask
+``isinstance(arg, TensExpr)``, ``isinstance(arg, Quantity)`` or ``expr.as_independent(Unit)``
+(``Unit`` is ``Quantity``). Together they
 cost about half as much as ``import sympy`` itself. Until such a module is loaded
 none of its objects can exist, so a placeholder answers those questions; any other use of the
 module loads the real one. Only the CLI installs the placeholders, for its own short process.
@@ -19,6 +21,8 @@ _DEFERRED = {
     "sympy.tensor.tensor": ("TensExpr", "TensAdd", "TensMul"),
     "sympy.physics.units": ("Quantity",),
 }
+# module -> {alias: class}: the same class under a second name, as in the real module
+_ALIASES = {"sympy.physics.units": {"Unit": "Quantity"}}
 
 
 class _Placeholder(types.ModuleType):
@@ -39,4 +43,6 @@ def defer_unused_sympy_modules() -> None:
         placeholder = _Placeholder(name)
         for cls in classes:
             setattr(placeholder, cls, type(cls, (), {"__module__": name}))
+        for alias, cls in _ALIASES.get(name, {}).items():
+            setattr(placeholder, alias, getattr(placeholder, cls))
         sys.modules[name] = placeholder

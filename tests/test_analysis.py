@@ -162,3 +162,56 @@ def test_cli(derive_cli) -> None:
     assert derive_cli("properties", "sigmoid", "--format", "latex").returncode == 0
     run = derive_cli("properties", "nosuch")
     assert run.returncode == 2 and run.stderr.startswith("derive: error: unknown function")
+
+
+REAL = sp.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        REAL > 0,
+        REAL <= 0,
+        REAL / 100 >= REAL,
+        -REAL > 2,
+        sp.Rational(1, 3) * REAL - 2 <= 0,
+        sp.Ne(REAL, 0),
+        sp.Eq(2 * REAL, 1),
+        sp.And(REAL <= 0, sp.Ne(REAL, 0)),
+        sp.And(sp.Not(REAL / 100 >= REAL), sp.Ne(REAL, 0)),
+        sp.Or(REAL < -1, REAL >= 3),
+        sp.And(sp.Not(sp.Or(REAL <= 0, REAL > 5)), sp.Ne(REAL, 0)),
+        sp.pi * REAL > 1,  # not rational: SymPy's own route
+        REAL**2 > 1,  # not linear: SymPy's own route
+        sp.true,
+        sp.false,
+    ],
+    ids=str,
+)
+def test_sets_of_linear_conditions_are_sympys(condition: sp.Basic) -> None:
+    """The direct route from intervals gives the very set SymPy's inequality solver gives."""
+    from derive.analysis import as_set
+
+    found = as_set(condition, REAL)
+    assert found == condition.as_set()
+    assert found.as_relational(REAL) == condition.as_set().as_relational(REAL)
+
+
+def test_properties_from_the_command_line_do_not_load_the_units_system() -> None:
+    """SymPy's solve asks for physics.units' Unit when it checks a solution; the command line's
+    placeholder answers that without loading the units system (half an ``import sympy``)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from derive.startup import defer_unused_sympy_modules\n"
+        "defer_unused_sympy_modules()\n"
+        "from derive.analysis import properties\n"
+        "from derive.verify import verify\n"
+        "assert verify(properties('sigmoid')).ok\n"
+        "print(type(sys.modules['sympy.physics.units']).__name__)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "_Placeholder"
