@@ -1,17 +1,24 @@
 """Budgets for SymPy work on large input: counted work, and recursion depth.
 
-What ``derive`` writes never depends on how fast the machine is or how loaded it is. An
+What ``derive`` writes should not depend on how fast the machine is or how loaded it is. An
 operation that may not finish in reasonable time (``simplify``, ``cancel``, ``solve``, a limit)
 runs under :func:`work_limit`, which counts the SymPy objects built inside it (every ``Basic``
-constructed: SymPy builds some 4,000 to 25,000 a second while it computes) and stops the block
-with :class:`OutOfWork` once the count runs out. The same input gets the same count on any
-machine, so the caller gives up ("no form found", "undecided") at the same point everywhere.
+constructed: SymPy builds some 4,000 to 25,000 a second while it rewrites expressions) and stops
+the block with :class:`OutOfWork` once the count runs out; the caller gives up ("no form found",
+"undecided"). The count does not depend on the machine or its load. It does depend on SymPy's
+state in the process: its cache (what was computed before: a command repeats the same sequence,
+a library user's program may not), the hash seed (set iteration order moves a count by a small
+fraction) and the order in which SymPy asks assumptions, which it shuffles with a random
+generator that each outermost budget seeds the same way. The budgets sit far above what real
+claims need (see the README), so only a claim near an edge could be decided differently.
 
-Under each count stays a wall-clock backstop, for work that builds next to no objects (a
-numeric evaluation stuck in mpmath): it allows the block :data:`BACKSTOP_RATE` objects a second,
-several times slower than SymPy ever builds them, so work that builds objects is always stopped
-by the count first. ``DERIVE_TIME_SCALE`` (a positive number, default 1) stretches or shrinks
-the backstop only, for very slow machines or to test that it never decides anything.
+Under each count stays a wall-clock backstop, for work that builds next to no objects
+(polynomial arithmetic on a huge degree, mpmath at a huge precision, big integers): a second per
+:data:`BACKSTOP_RATE` objects of the budget, at most :data:`BACKSTOP_SECONDS`. Only such work
+can meet it, and there the clock, so the load, decides. ``DERIVE_TIME_SCALE`` (a positive
+number, default 1) stretches or shrinks the backstop, for very slow machines or to test that it
+decides nothing on ordinary input. Budgets belong to the thread that opened the first of them;
+work in other threads is neither counted nor stopped.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sympy.core.basic import Basic
+from sympy.core.random import _assumptions_rng
 
 
 class OutOfWork(BaseException):
@@ -32,20 +40,24 @@ class OutOfWork(BaseException):
 
 
 TIME_SCALE_VARIABLE = "DERIVE_TIME_SCALE"
-# The backstop's pace: a block may take one second per this many objects of its budget.
+# The backstop's pace: a block may take one second per this many objects of its budget, and
+# never more than BACKSTOP_SECONDS (a stage that builds nothing for that long has hung).
 BACKSTOP_RATE = 1_000
+BACKSTOP_SECONDS = 120.0
 
 _PLAIN_NEW = Basic.__dict__["__new__"]  # SymPy's own constructor (a staticmethod)
 _build = _PLAIN_NEW.__func__
 _built = 0  # objects built while some budget was open
 _deadlines: list[int] = []  # for each open budget, the count at which it runs out
+_owner: int | None = None  # the thread whose work is counted
 
 
 def _counted_new(cls: type, *args: object, **kwargs: object) -> Basic:
     global _built
-    _built += 1
-    if _built > _deadlines[-1]:
-        raise OutOfWork
+    if threading.get_ident() == _owner:
+        _built += 1
+        if _built > _deadlines[-1]:
+            raise OutOfWork
     return _build(cls, *args, **kwargs)
 
 
@@ -53,22 +65,33 @@ def _counted_new(cls: type, *args: object, **kwargs: object) -> Basic:
 def work_limit(objects: int) -> Iterator[None]:
     """Interrupt the block with :class:`OutOfWork` once it has built ``objects`` SymPy objects.
 
-    Budgets nest: an inner budget never outlives an outer one. Counting is switched on only
-    while a budget is open, so work outside every budget runs at full speed.
+    Budgets nest: an inner budget never outlives an outer one, and a block whose count ran out
+    ends with :class:`OutOfWork` even when code inside it caught the exception and went on.
+    Counting is switched on only while a budget is open, so work outside every budget runs at
+    full speed. In a thread other than the one counting, the block runs unbudgeted.
     """
+    global _owner
+    if _deadlines and threading.get_ident() != _owner:
+        yield
+        return
     deadline = _built + objects
     if _deadlines:
         deadline = min(deadline, _deadlines[-1])
     else:
+        _owner = threading.get_ident()
+        _assumptions_rng.seed(0)  # the order SymPy asks assumptions in moves the count
         Basic.__new__ = staticmethod(_counted_new)
     _deadlines.append(deadline)
     try:
-        with wall_clock_limit(objects / BACKSTOP_RATE):
+        with wall_clock_limit(min(objects / BACKSTOP_RATE, BACKSTOP_SECONDS)):
             yield
+        if _built > deadline:  # ran out inside, and a handler there carried on regardless
+            raise OutOfWork
     finally:
         _deadlines.pop()
         if not _deadlines:
             Basic.__new__ = _PLAIN_NEW
+            _owner = None
 
 
 def time_scale() -> float:

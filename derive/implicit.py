@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import relations
-from .budgets import expression_depth, recursion_room
+from .budgets import OutOfWork, expression_depth, recursion_room, work_limit
 from .differentiate import _variable, derive_steps
 from .errors import DeriveError
 from .model import Definition, Derivation, Kind, Step
@@ -267,8 +267,13 @@ class _Builder:
         return expr.xreplace({self.y: sp.Symbol(self.y.func.__name__)})
 
     def _tidy(self, steps: list[Step], lhs: sp.Expr, expr: sp.Expr) -> sp.Expr:
-        """Cancel and factor, then shorten with the relation where it is polynomial; a step each."""
-        tidier = sp.factor(sp.cancel(sp.together(expr)))
+        """Cancel and factor, then shorten with the relation where it is polynomial; a step each
+        (none when that runs past its budget of work)."""
+        try:
+            with work_limit(relations.RELATION_WORK):
+                tidier = sp.factor(sp.cancel(sp.together(expr)))
+        except OutOfWork:
+            tidier = expr
         if tidier != expr and sp.count_ops(tidier) <= sp.count_ops(expr):
             steps.append(self.on_curve(lhs, tidier, "simplify", Kind.TIDY))
             expr = tidier

@@ -78,12 +78,28 @@ def point_of(condition: sp.Basic | None, function: sp.Basic) -> tuple[sp.Expr, s
     return None
 
 
+# Counted work (SymPy objects built, see derive.budgets) for deciding one claim on a curve, and
+# for shortening one expression with a relation
+RELATION_WORK = 300_000
+
+
 def follows(
     left: sp.Expr, right: sp.Expr, relation: sp.Eq, x: sp.Symbol, condition: sp.Basic | None = None
 ) -> Verdict | None:
     """The verdict for ``left = right`` on the curve ``relation``, or None when the relation
     defines no function of x that the claim uses. ``condition`` (the claim's whole condition) may
-    name a point of the curve, ``y(a) = b``, for a claim about the value there."""
+    name a point of the curve, ``y(a) = b``, for a claim about the value there. Undecided when
+    the work runs past :data:`RELATION_WORK`."""
+    try:
+        with work_limit(RELATION_WORK):
+            return _follows(left, right, relation, x, condition)
+    except OutOfWork:
+        return Verdict(Status.UNDECIDED, f"checking it on {_equation(relation)} ran past its budget of work")
+
+
+def _follows(
+    left: sp.Expr, right: sp.Expr, relation: sp.Eq, x: sp.Symbol, condition: sp.Basic | None
+) -> Verdict | None:
     r = relation.lhs - relation.rhs
     functions = [f for f in r.atoms(AppliedUndef) if f.args == (x,)]
     if len(functions) != 1:
@@ -200,7 +216,16 @@ def _reduces_to_zero(numerator: sp.Expr, curve: sp.Expr, x: sp.Symbol, Y: sp.Dum
 def shorten(expr: sp.Expr, relation: sp.Eq, x: sp.Symbol) -> sp.Expr | None:
     """``expr`` (in x and y(x)) made shorter with a polynomial relation, or None when it is not:
     its numerator and denominator are each replaced by their remainder modulo the relation, which
-    equals them on the curve (−(x² + y²)/y³ becomes −1/y³ on x² + y² = 1)."""
+    equals them on the curve (−(x² + y²)/y³ becomes −1/y³ on x² + y² = 1). None too when that
+    runs past :data:`RELATION_WORK`: no shortening rather than a different one."""
+    try:
+        with work_limit(RELATION_WORK):
+            return _shorten(expr, relation, x)
+    except OutOfWork:
+        return None
+
+
+def _shorten(expr: sp.Expr, relation: sp.Eq, x: sp.Symbol) -> sp.Expr | None:
     r = relation.lhs - relation.rhs
     functions = [f for f in r.atoms(AppliedUndef) if f.args == (x,)]
     if len(functions) != 1 or not expansion_safe(expr):

@@ -109,6 +109,56 @@ def test_budgets_nest_and_switch_counting_off_when_closed() -> None:
         sp.expand(parse("(x + 3)^30"))  # the outer budget goes on after the inner one ran out
 
 
+def test_an_outer_budget_that_ran_out_is_not_swallowed_by_an_inner_handler() -> None:
+    with pytest.raises(OutOfWork), work_limit(50):
+        try:
+            with work_limit(10**6):
+                sp.expand(parse("(x + 4)^30"))
+        except OutOfWork:
+            pass  # an inner stage gives up; the outer one ran out all the same
+
+
+def test_the_count_is_the_same_from_one_process_to_the_next() -> None:
+    """SymPy shuffles the order of its assumption queries with a random generator; each outermost
+    budget seeds it, so a fresh process builds the same number of objects every time."""
+    code = (
+        "import sympy as sp\n"
+        "import derive.budgets as b\n"
+        "x = sp.Symbol('x')\n"
+        "with b.work_limit(10**9):\n"
+        "    start = b._built\n"
+        "    sp.simplify(sp.sin(x)**4 - sp.cos(x)**4 - sp.sin(x)**2 + sp.cos(x)**2)\n"
+        "    print(b._built - start)\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    counts = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT).stdout
+        for _ in range(4)
+    }
+    assert len(counts) == 1 and int(counts.pop()) > 0
+
+
+def test_another_threads_work_is_neither_counted_nor_stopped() -> None:
+    import threading
+
+    failures: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            for k in range(60):
+                sp.expand(parse(f"(x + {k})^6"))
+        except BaseException as error:
+            failures.append(error)
+
+    with work_limit(10**7):
+        thread = threading.Thread(target=other)
+        thread.start()
+        before = derive_budgets._built
+        thread.join()
+        assert derive_budgets._built == before
+    assert not failures
+
+
 def test_a_clean_up_cut_short_is_no_clean_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the budget runs out in the last operation, the earlier ones are not kept either: a
     slower machine gets no clean-up, never a different one."""
