@@ -508,11 +508,8 @@ def test_the_first_line_of_derive_diff_is_the_reading(derive_cli) -> None:
 
 
 @pytest.mark.parametrize("text", ["f(3x)", "f(2x + 1)", "f(x*y)", "u f(2 - x)", "g(x) f(3x) + f(x/2)"])
-def test_an_unspecified_function_of_a_linear_inner_function_is_its_derivative_at_a_point(text: str) -> None:
-    # d/dx f(3x) = 3 f'(3x): f' at the point 3x, a Subs whose bound name is not one of the input's
-    derivation = differentiate(text)
-    assert derivation.ok
-    x = derivation.variable
-    assert (derivation.result.rhs - sp.diff(derivation.reading, x)).doit() == 0
-    bound = {v for s in derivation.result.rhs.atoms(sp.Subs) for v in s.variables}
-    assert bound and not bound & derivation.reading.free_symbols
+def test_an_unspecified_function_of_a_linear_inner_function_is_refused_in_one_line(text: str) -> None:
+    # f'(3x) would be a Subs with a bound name of derive's own, which SymPy's cache confuses
+    # with its own f'(3x) (a later d²/dx² f(3x) evaluated to 0): refused, never a traceback
+    with pytest.raises(DeriveError, match="cannot yet write f' at a point"):
+        differentiate(text)
