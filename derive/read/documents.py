@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from ..errors import DeriveError, ParseError
 from ..model import Definition, Derivation, Kind, Step
 from ..parse import ALIASES, FUNCTIONS, parse
 from ..printing import latex, pretty
+from ..timing import expression_depth, recursion_room
 from . import segments as seg
 from .latex_math import FUNCTION_LETTERS, INDEX_LETTERS, KNOWN_FUNCTIONS, normalise, parse_latex
 
@@ -498,7 +500,17 @@ _VARIABLE = re.compile(
 
 
 def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]) -> Derivation:
+    # what is done with a formula once read (its names, its derivatives, its versions) walks it
+    # with SymPy's recursion: the room grows with the deepest formula read, until the end
+    with ExitStack() as rooms:
+        return _assemble_in(document, fmt, title, given, rooms)
+
+
+def _assemble_in(
+    document: _Document, fmt: str, title: str, given: list[Definition], rooms: ExitStack
+) -> Derivation:
     claims = document.claims
+    deepest = 0
     sources = {id(claim): claim.source for claim in claims}  # before the spellings are made one
     for claim in claims:
         if fmt != "text":
@@ -533,6 +545,11 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             raise DeriveError(f"line {line}: a relation where an expression was expected in '{quoted}'")
         if isinstance(expr, sp.MatrixBase):
             raise DeriveError(f"line {line}: a matrix claim is not checked yet in '{quoted}'")
+        nonlocal deepest
+        depth = expression_depth(expr)
+        if depth > deepest:
+            deepest = depth
+            rooms.enter_context(recursion_room(depth))
         return expr
 
     def as_written(formula: str, line: int) -> sp.Basic | None:
@@ -542,9 +559,12 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             with sp.evaluate(False):
                 written = read(formula, line)
             # unevaluated, d/dx(d/dx(f)) can hold an order SymPy cannot print: show the checked form
-            if all(count.is_Integer for d in written.atoms(sp.Derivative) for _, count in d.variable_count):
-                latex(written), pretty(written)  # a form the views cannot print is not shown
-                return written
+            # the printers recurse a few frames per level: as deep as the parser accepts
+            with recursion_room(expression_depth(written)):
+                orders = (count for d in written.atoms(sp.Derivative) for _, count in d.variable_count)
+                if all(count.is_Integer for count in orders):
+                    latex(written), pretty(written)  # a form the views cannot print is not shown
+                    return written
         except (DeriveError, ArithmeticError, TypeError, ValueError, AttributeError, IndexError, KeyError):
             pass
         return None
