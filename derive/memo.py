@@ -80,3 +80,14 @@ class PrintsOnce:
 
     def _print(self, expr: Any, **kwargs: Any) -> Any:
         return printed_once(self, expr, kwargs, super()._print)  # type: ignore[misc]
+
+    def _as_ordered_terms(self, expr: Any, order: str | None = None) -> list[Any]:
+        """The terms of a sum in SymPy's printing order, sorted once for every printer: sorting
+        compares whole sub-trees, and the JSON view prints each sum twice (LaTeX and SymPy syntax)."""
+        order = order or self.order  # type: ignore[attr-defined]
+        if order in ("old", "none"):  # "old" sorts by the printer's own comparison
+            return super()._as_ordered_terms(expr, order)  # type: ignore[misc, no-any-return]
+        terms = kept(("terms", order))
+        if expr not in terms:
+            terms[expr] = expr.as_ordered_terms(order=order)
+        return list(terms[expr])
