@@ -16,10 +16,10 @@ import sympy as sp
 from derive import formats
 from derive.errors import ParseError
 from derive.memo import printing_once
-from derive.model import Derivation, Status
+from derive.model import Derivation, Kind, Status
 from derive.parse import MAX_DEPTH, parse
 from derive.printing import latex, sstr
-from derive.read.documents import check
+from derive.read.documents import check, load
 from derive.timing import expression_depth, recursion_room
 
 from .conftest import run_derive
@@ -77,6 +77,25 @@ def test_derive_check_of_a_claim_as_deep_as_the_parser_accepts(
     run = run_derive("check", str(deep_files[name]), "-f", "text", timeout=300)
     assert run.returncode == 0, run.stderr
     assert "1 verified symbolically" in run.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "latex"])
+def test_d_dx_of_an_expression_as_deep_as_the_parser_accepts_is_read(fmt: str) -> None:
+    """``derive diff`` accepts an expression MAX_DEPTH deep and writes the claim d/dx(…) about
+    it: the derivative's bracket around a whole side is not one more level."""
+    expr = parse(DEEPEST)
+    with recursion_room(expression_depth(expr)):
+        side = f"d/dx({DEEPEST})" if fmt == "text" else latex(sp.Derivative(expr, sp.Symbol("x")))
+    text = f"{side} = 0\n" if fmt == "text" else f"\\[ {side} = 0 \\]\n"
+    derivation = load(text, fmt)
+    assert [s.kind for s in derivation.steps] == [Kind.STATED]
+    lhs = derivation.steps[0].lhs
+    assert isinstance(lhs, sp.Derivative)
+    with recursion_room(expression_depth(lhs)):
+        assert lhs.expr == expr
+    # the limit still holds inside it
+    deeper = load(f"d/dx(sin({DEEPEST})) = 0\n", "text").steps[0]
+    assert deeper.kind is Kind.UNREADABLE and "nested more than" in deeper.unreadable
 
 
 def test_a_sub_expression_prints_alike_once_or_afresh() -> None:

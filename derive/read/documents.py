@@ -431,13 +431,44 @@ def _parse_text(
     formula = re.sub(_TEXT_PRIME.format(re.escape(variable.name)), derivative, formula)
     marked = _TEXT_DERIVATIVE.sub(lambda m: f"dd_{m.group(1)}(", formula)
     names = frozenset(functions) | {f"dd_{m.group(1)}" for m in _TEXT_DERIVATIVE.finditer(formula)}
+    marked, outer = _outer_derivatives(marked)
     expr = parse(marked, "math", names)
-    expr = expr.replace(
-        lambda e: isinstance(e, AppliedUndef) and e.func.__name__.startswith("dd_"),
-        lambda e: sp.Derivative(e.args[0], sp.Symbol(e.func.__name__[3:])),
-    )
-    bare = {sp.Symbol(name): sp.Function(name)(*params) for name, params in functions.items()}
-    return expr.xreplace(bare)
+    for name in reversed(outer):
+        expr = sp.Function(name)(expr)
+    with recursion_room(expression_depth(expr)):
+        expr = expr.replace(
+            lambda e: isinstance(e, AppliedUndef) and e.func.__name__.startswith("dd_"),
+            lambda e: sp.Derivative(e.args[0], sp.Symbol(e.func.__name__[3:])),
+        )
+        bare = {sp.Symbol(name): sp.Function(name)(*params) for name, params in functions.items()}
+        return expr.xreplace(bare)
+
+
+def _outer_derivatives(marked: str) -> tuple[str, list[str]]:
+    """``dd_x(f)`` filling a whole side → (``f`` blanked in place, so that columns stay right;
+    the markers, outermost first). d/dx(…) around a side says what is claimed about an
+    expression, which may itself be as deep as the parser accepts: its bracket is not one more
+    level of the expression."""
+    outer: list[str] = []
+    while (match := _OUTER_MARK.match(marked)) and _closes_at_end(marked, match.end() - 1):
+        outer.append(match.group(1))
+        end = marked.rstrip()
+        marked = " " * match.end() + end[match.end() : -1] + " " * (len(marked) - len(end) + 1)
+    return marked, outer
+
+
+_OUTER_MARK = re.compile(r"\s*(dd_[A-Za-z]\w*)\(")
+
+
+def _closes_at_end(text: str, opening: int) -> bool:
+    """True when the bracket opened at ``opening`` is closed by the last character of ``text``."""
+    depth = 0
+    end = len(text.rstrip()) - 1
+    for index in range(opening, end + 1):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return index == end
+    return False
 
 
 # -- from claims to a derivation ------------------------------------------------------------------------
