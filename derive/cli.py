@@ -547,8 +547,10 @@ def _emit(derivation: Derivation, fmt: str, output: str | None, standalone: bool
     from .budgets import derivation_depth, recursion_room
     from .files import write_output
     from .formats import render
+    from .memo import printing_once
 
-    with recursion_room(derivation_depth(derivation)):  # SymPy's printers recurse once per level
+    # SymPy's printers recurse once per level; the steps share most of their parts, printed once
+    with recursion_room(derivation_depth(derivation)), printing_once():
         if output:
             write_output(output, render(derivation, fmt, standalone=standalone, log_notation=log_notation))
         elif fmt == "pretty" and sys.stdout.isatty():

@@ -11,6 +11,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
+from .memo import PrintsOnce
+
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -19,7 +21,7 @@ _RELATIONS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}
 _ARC = frozenset("asin acos atan acot asec acsc asinh acosh atanh acoth asech acsch".split())
 
 
-class _OneLinePrinter(StrPrinter):
+class _OneLinePrinter(PrintsOnce, StrPrinter):
     """SymPy's str printer with ^, ·, e^u, |u|, ln, π, Greek letters and superscript small powers."""
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:

@@ -12,6 +12,8 @@ change these things:
 * :func:`latex` writes the natural logarithm as ``\\ln`` unless asked for ``\\log``;
 * :func:`sstr` writes unevaluated nodes as ``Mul(a, b, evaluate=False)`` so that the JSON
   importer (:func:`derive.parse.parse` with the ``"sympy"`` dialect) rebuilds them exactly.
+
+Every printer here prints each distinct sub-expression once (:class:`derive.memo.PrintsOnce`).
 """
 
 from __future__ import annotations
@@ -28,13 +30,19 @@ from sympy.printing.str import StrPrinter
 
 from .errors import DeriveError
 from .formats import LOG_NOTATIONS
+from .memo import PrintsOnce, kept, printed_once
 
 
 def is_unevaluated(expr: sp.Basic) -> bool:
     """True for an ``Add``, ``Mul`` or ``Pow`` that evaluation would change."""
     if not isinstance(expr, (sp.Add, sp.Mul, sp.Pow)):
         return False
-    return expr.func(*expr.args) != expr
+    known = kept("unevaluated")
+    answer = known.get(expr)
+    if answer is None:
+        # rebuilding sorts the arguments, which compares whole sub-trees: once per distinct node
+        answer = known[expr] = expr.func(*expr.args) != expr
+    return bool(answer)
 
 
 def _needs_parentheses(factor: sp.Basic, first: bool) -> bool:
@@ -85,7 +93,7 @@ def _bare(expr: sp.Basic) -> bool:
     return isinstance(expr, sp.Symbol) or expr.is_Number
 
 
-class DeriveLatexPrinter(LatexPrinter):
+class DeriveLatexPrinter(PrintsOnce, LatexPrinter):
     """SymPy's LaTeX printer, with written-order products and Leibniz derivatives."""
 
     # matrices as amsmath's bmatrix, which pdflatex, MathJax, KaTeX and derive's reader all know
@@ -140,7 +148,8 @@ class DeriveLatexPrinter(LatexPrinter):
         return rf"\frac{{{top}}}{{{bottom}}} {argument}"
 
 
-class DerivePrettyPrinter(PrettyPrinter):
+class DerivePrettyPrinter(PrintsOnce, PrettyPrinter):
+    _copies: ClassVar[bool] = True  # its forms are objects that callers adjust (binding, baseline)
     """SymPy's unicode pretty printer, with written-order products and Leibniz derivatives."""
 
     def _print_Mul(self, expr: sp.Mul) -> prettyForm:
@@ -201,16 +210,19 @@ class DerivePrettyPrinter(PrettyPrinter):
         return form
 
 
-class DeriveStrPrinter(StrPrinter):
+class DeriveStrPrinter(PrintsOnce, StrPrinter):
     """SymPy's ``str()`` syntax, writing unevaluated nodes as constructor calls."""
 
     def _print(self, expr: object, **kwargs: object) -> str:
+        return printed_once(self, expr, kwargs, self._print_fresh)  # type: ignore[no-any-return]
+
+    def _print_fresh(self, expr: object, **kwargs: object) -> str:
         if isinstance(expr, sp.Basic) and is_unevaluated(expr):
             args = ", ".join(self._print(a) for a in expr.args)
             return f"{type(expr).__name__}({args}, evaluate=False)"
         if isinstance(expr, sp.Mul) and _distributes_when_reread(expr):
             return f"Mul({', '.join(self._print(a) for a in expr.args)})"
-        return super()._print(expr, **kwargs)
+        return StrPrinter._print(self, expr, **kwargs)
 
     def _print_And(self, expr: sp.And) -> str:  # "a & b" is not in the parser's grammar
         return f"And({', '.join(self._print(a) for a in expr.args)})"

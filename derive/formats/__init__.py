@@ -96,4 +96,11 @@ def render(derivation: Derivation, fmt: str, *, standalone: bool = False, log_no
     (``"ln"`` or ``"log"``) is how LaTeX and Markdown write the natural logarithm."""
     if log_notation not in LOG_NOTATIONS:
         raise DeriveError(f"unknown log notation {log_notation!r}; choose one of {', '.join(LOG_NOTATIONS)}")
-    return get(fmt).writer()(derivation, standalone=standalone, log_notation=log_notation)
+    writer = get(fmt).writer()
+    from ..budgets import derivation_depth, recursion_room
+    from ..memo import printing_once  # SymPy is loaded by now: the derivation holds its objects
+
+    # SymPy's printers recurse a few frames per level; the steps share most of their parts,
+    # each printed once
+    with recursion_room(derivation_depth(derivation)), printing_once():
+        return writer(derivation, standalone=standalone, log_notation=log_notation)

@@ -12,7 +12,7 @@ skips. A claim that could not be read when it was checked is kept as a comment w
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -41,6 +41,9 @@ class LinearPrinter(_OneLinePrinter):
         super().__init__()
         # y(x) in x² + y² = 1: written y and y', as the reader expects (y(0) stays y(0))
         self.implicit = implicit
+
+    def _memo_key(self) -> tuple[Hashable, ...]:
+        return (*super()._memo_key(), self.implicit)  # y is printed as y there, y(x) elsewhere
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if expr.expr in self.implicit and {v for v, _ in expr.variable_count} == set(expr.expr.args):

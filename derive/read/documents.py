@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
 from .. import formats
+from ..budgets import expression_depth, recursion_room
 from ..errors import DeriveError, ParseError
 from ..model import Definition, Derivation, Kind, Step
 from ..parse import ALIASES, FUNCTIONS, parse
@@ -429,13 +431,44 @@ def _parse_text(
     formula = re.sub(_TEXT_PRIME.format(re.escape(variable.name)), derivative, formula)
     marked = _TEXT_DERIVATIVE.sub(lambda m: f"dd_{m.group(1)}(", formula)
     names = frozenset(functions) | {f"dd_{m.group(1)}" for m in _TEXT_DERIVATIVE.finditer(formula)}
+    marked, outer = _outer_derivatives(marked)
     expr = parse(marked, "math", names)
-    expr = expr.replace(
-        lambda e: isinstance(e, AppliedUndef) and e.func.__name__.startswith("dd_"),
-        lambda e: sp.Derivative(e.args[0], sp.Symbol(e.func.__name__[3:])),
-    )
-    bare = {sp.Symbol(name): sp.Function(name)(*params) for name, params in functions.items()}
-    return expr.xreplace(bare)
+    for name in reversed(outer):
+        expr = sp.Function(name)(expr)
+    with recursion_room(expression_depth(expr)):
+        expr = expr.replace(
+            lambda e: isinstance(e, AppliedUndef) and e.func.__name__.startswith("dd_"),
+            lambda e: sp.Derivative(e.args[0], sp.Symbol(e.func.__name__[3:])),
+        )
+        bare = {sp.Symbol(name): sp.Function(name)(*params) for name, params in functions.items()}
+        return expr.xreplace(bare)
+
+
+def _outer_derivatives(marked: str) -> tuple[str, list[str]]:
+    """``dd_x(f)`` filling a whole side → (``f`` blanked in place, so that columns stay right;
+    the markers, outermost first). d/dx(…) around a side says what is claimed about an
+    expression, which may itself be as deep as the parser accepts: its bracket is not one more
+    level of the expression."""
+    outer: list[str] = []
+    while (match := _OUTER_MARK.match(marked)) and _closes_at_end(marked, match.end() - 1):
+        outer.append(match.group(1))
+        end = marked.rstrip()
+        marked = " " * match.end() + end[match.end() : -1] + " " * (len(marked) - len(end) + 1)
+    return marked, outer
+
+
+_OUTER_MARK = re.compile(r"\s*(dd_[A-Za-z]\w*)\(")
+
+
+def _closes_at_end(text: str, opening: int) -> bool:
+    """True when the bracket opened at ``opening`` is closed by the last character of ``text``."""
+    depth = 0
+    end = len(text.rstrip()) - 1
+    for index in range(opening, end + 1):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return index == end
+    return False
 
 
 # -- from claims to a derivation ------------------------------------------------------------------------
@@ -498,7 +531,17 @@ _VARIABLE = re.compile(
 
 
 def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]) -> Derivation:
+    # what is done with a formula once read (its names, its derivatives, its versions) walks it
+    # with SymPy's recursion: the room grows with the deepest formula read, until the end
+    with ExitStack() as rooms:
+        return _assemble_in(document, fmt, title, given, rooms)
+
+
+def _assemble_in(
+    document: _Document, fmt: str, title: str, given: list[Definition], rooms: ExitStack
+) -> Derivation:
     claims = document.claims
+    deepest = 0
     sources = {id(claim): claim.source for claim in claims}  # before the spellings are made one
     for claim in claims:
         if fmt != "text":
@@ -533,6 +576,11 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             raise DeriveError(f"line {line}: a relation where an expression was expected in '{quoted}'")
         if isinstance(expr, sp.MatrixBase):
             raise DeriveError(f"line {line}: a matrix claim is not checked yet in '{quoted}'")
+        nonlocal deepest
+        depth = expression_depth(expr)
+        if depth > deepest:
+            deepest = depth
+            rooms.enter_context(recursion_room(depth))
         return expr
 
     def as_written(formula: str, line: int) -> sp.Basic | None:
@@ -542,9 +590,12 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
             with sp.evaluate(False):
                 written = read(formula, line)
             # unevaluated, d/dx(d/dx(f)) can hold an order SymPy cannot print: show the checked form
-            if all(count.is_Integer for d in written.atoms(sp.Derivative) for _, count in d.variable_count):
-                latex(written), pretty(written)  # a form the views cannot print is not shown
-                return written
+            # the printers recurse a few frames per level: as deep as the parser accepts
+            with recursion_room(expression_depth(written)):
+                orders = (count for d in written.atoms(sp.Derivative) for _, count in d.variable_count)
+                if all(count.is_Integer for count in orders):
+                    latex(written), pretty(written)  # a form the views cannot print is not shown
+                    return written
         except (DeriveError, ArithmeticError, TypeError, ValueError, AttributeError, IndexError, KeyError):
             pass
         return None

@@ -775,9 +775,16 @@ class _LatexParser:
             )
         symbols = [(self.variable_named(name), count) for name, count in variables]
         if not quantity:  # an operator: it applies to the rest of the product
-            self.nested()
+            # d/dx(…) standing at the top of a side says what is claimed about an expression,
+            # which may itself be as deep as derive diff accepts: the operator and its bracket
+            # are not one more level of it
+            step = -1 if self.depth == 0 else 1
+            if step == 1:
+                self.nested()
+            else:
+                self.depth -= 1
             operand = self.term(stop_at_times=True)
-            self.depth -= 1
+            self.depth -= step
             return self.derivative(operand, symbols)
         text = " ".join(t.text for t in quantity)
         target = _LatexParser(text, self.functions, self.variable, self.scalars).parse()
