@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from .budgets import OutOfWork, work_limit
 from .errors import DeriveError
@@ -122,13 +123,23 @@ def value_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> sp.Expr | None:
     return found if _finite_real(found) else None
 
 
+def no_value(expr: sp.Expr) -> str:
+    """Why ``expr`` has no value at a point (``value_at`` gave None), in words that follow
+    "at x = a: ": an unspecified function f has one, but which depends on what f is."""
+    unspecified = sorted({str(f.func) for f in expr.atoms(AppliedUndef)})
+    if unspecified:
+        names, verb = " and ".join(unspecified), "is" if len(unspecified) == 1 else "are"
+        return f"the value of {one_line(expr)} there depends on what {names} {verb}"
+    return f"{one_line(expr)} has no real value there"
+
+
 def slope_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Slope:
     """The derivative of ``expr`` at x = a from the one-sided limits of the difference quotient.
     Where there is none, ``problem`` says why in words that follow "at x = a: "."""
     at = value_at(expr, x, a)
     name = one_line(expr)
     if at is None:
-        return Slope(None, f"{name} has no real value there")
+        return Slope(None, no_value(expr))
     h = sp.Dummy("h", positive=True)
     # SymPy takes no series of Max and Min; as cases it takes their limits
     near = expr.rewrite(sp.Piecewise) if expr.has(sp.Max, sp.Min) else expr

@@ -17,7 +17,7 @@ from .differentiate import differentiate
 from .errors import DeriveError
 from .model import Definition, Derivation, Step
 from .oneline import one_line
-from .points import decimal, slope_at, value_at, value_of
+from .points import decimal, no_value, slope_at, value_at, value_of
 from .verify import Budget, verify_step
 
 
@@ -36,7 +36,7 @@ def tangent_line(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Tangent:
     where = f"{x.name} = {one_line(a)}"
     value = value_at(expr, x, a)
     if value is None:
-        raise DeriveError(f"no tangent line at {where}: {one_line(expr)} has no real value there")
+        raise DeriveError(f"no tangent line at {where}: {no_value(expr)}")
     slope = slope_at(expr, x, a)
     if slope.value is None:
         if slope.vertical:

@@ -201,3 +201,13 @@ def test_the_committed_example_is_up_to_date() -> None:
 def test_a_jump_has_no_tangent_not_a_vertical_one(expression: str) -> None:
     slope = slope_at(parse(expression), sp.Symbol("x"), sp.Integer(0))
     assert slope.value is None and not slope.vertical and "jumps" in slope.problem
+
+
+def test_an_unspecified_function_has_a_value_that_depends_on_it_not_none() -> None:
+    # f(1) is some number: "f(x) has no real value there" would be false
+    with pytest.raises(DeriveError, match="the value of f\\(x\\) there depends on what f is"):
+        with_value(differentiate("f(x)"), "x=1")
+    with pytest.raises(DeriveError, match="depends on what f is"):
+        tangent("f(x)", "x=0")
+    with pytest.raises(DeriveError, match="1/x has no real value there"):
+        with_value(differentiate("1/x"), "x=0")
