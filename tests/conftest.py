@@ -43,6 +43,30 @@ def pdflatex(source: str, folder: Path) -> str:
     return (folder / "doc.log").read_text(errors="replace")
 
 
+def katex_failures(formulas: list[str]) -> list[dict[str, object]]:
+    """Render each formula with KaTeX (``tests/js/katex_check.js``, the package ``DERIVE_KATEX``
+    names); the results of those that fail. Skips (or, where CI requires KaTeX, fails) when KaTeX
+    or node is missing."""
+    import json
+    import shutil
+
+    if not os.environ.get("DERIVE_KATEX") or shutil.which("node") is None:
+        if required("DERIVE_REQUIRE_KATEX"):
+            pytest.fail("KaTeX is required (DERIVE_REQUIRE_KATEX=1) but DERIVE_KATEX or node is missing")
+        pytest.skip("set DERIVE_KATEX to a KaTeX package folder to run")
+    run = subprocess.run(
+        ["node", str(ROOT / "tests" / "js" / "katex_check.js")],
+        input=json.dumps(formulas),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(results) == len(formulas)
+    return [r for r in results if not r["ok"]]
+
+
 # (class of claim, label, verdict status) -> count, filled by tests/test_trust.py
 TRUST_TALLY: Counter[tuple[str, str, str]] = Counter()
 _STATUSES = ("symbolic", "numeric", "failed", "undecided", "unchecked")
