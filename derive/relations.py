@@ -318,27 +318,50 @@ def _on_points(
     ):
         return Verdict(Status.UNDECIDED, f"not decided on the curve {_equation(relation)}")
     rng = random.Random(seed_of(numerator, curve))
-    checked = 0
+    points = _Points(numerator, sides, (x, Y), relation)
     for _ in range(_POINTS * 3):
         at = sp.Rational(f"{rng.uniform(-3, 3):.10e}")
         on_curve = curve.xreplace({x: at})
         if not on_curve.is_polynomial(Y):
             return Verdict(Status.UNDECIDED, f"not decided on the curve {_equation(relation)}")
         for root in sp.Poly(on_curve, Y).real_roots() if sp.Poly(on_curve, Y).degree() > 0 else []:
-            point = {x: at, Y: sp.N(root, 60)}
-            values = [value(side, point, 30) for side in sides]
-            if any(v is None for v in values):
-                continue
-            checked += 1
-            if _apart(values) and vouched_nonzero(numerator, point, 0) is not None:
-                where = ((x.name, f"{float(at):.12g}"), (Y.name, f"{float(point[Y]):.12g}"))
-                left, right = (f"{float(v):.12g}" for v in values)
-                return Verdict(Status.FAILED, f"on the curve {_equation(relation)}", where, left, right)
-    if checked:
-        return Verdict(
-            Status.UNDECIDED, f"not proved to follow from {_equation(relation)}; no point of it refutes it"
-        )
-    return Verdict(Status.UNDECIDED, f"no real point of {_equation(relation)} was found to check it on")
+            refuted = points.refuted_at({x: at, Y: sp.N(root, 60)})
+            if refuted is not None:
+                return refuted
+    return points.none_refutes(f"no real point of {_equation(relation)} was found to check it on")
+
+
+class _Points:
+    """The points of a curve tried against a claim: a point where SymPy vouches for a nonzero
+    difference refutes it; how many points could be evaluated says what "none refutes it" means."""
+
+    def __init__(
+        self, numerator: sp.Expr, sides: list[sp.Expr], names: tuple[sp.Symbol, sp.Dummy], relation: sp.Eq
+    ) -> None:
+        self.numerator, self.sides, self.names, self.relation = numerator, sides, names, relation
+        self.checked = 0
+
+    def refuted_at(self, point: dict[sp.Basic, sp.Expr]) -> Verdict | None:
+        """The failed verdict when the claim fails at ``point``; None when it holds there or either
+        side has no value there."""
+        values = [value(side, point, 30) for side in self.sides]
+        if any(v is None for v in values):
+            return None
+        self.checked += 1
+        if not (_apart(values) and vouched_nonzero(self.numerator, point, 0) is not None):
+            return None
+        where = tuple((s.name, f"{float(point[s]):.12g}") for s in self.names)
+        left, right = (f"{float(v):.12g}" for v in values)
+        return Verdict(Status.FAILED, f"on the curve {_equation(self.relation)}", where, left, right)
+
+    def none_refutes(self, none_checked: str) -> Verdict:
+        """Undecided: no point tried refutes the claim (or none could be evaluated: ``none_checked``)."""
+        if self.checked:
+            return Verdict(
+                Status.UNDECIDED,
+                f"not proved to follow from {_equation(self.relation)}; no point of it refutes it",
+            )
+        return Verdict(Status.UNDECIDED, none_checked)
 
 
 _ROOT_DIGITS = 80  # points of a transcendental curve are found to this many digits
@@ -358,7 +381,7 @@ def _on_numeric_points(
     a nonzero difference at 30 and 60 digits refutes the claim. Agreement proves nothing."""
     x, Y = names
     rng = random.Random(seed_of(numerator, curve))
-    checked = 0
+    points = _Points(numerator, sides, names, relation)
     try:
         with work_limit(_ROOT_WORK):
             for _ in range(_POINTS):
@@ -371,24 +394,12 @@ def _on_numeric_points(
                         continue  # no convergence from here, or no real point nearby
                     if not (isinstance(root, sp.Float) and root.is_real):
                         continue
-                    point = {x: at, Y: root}
-                    values = [value(side, point, 30) for side in sides]
-                    if any(v is None for v in values):
-                        continue
-                    checked += 1
-                    if _apart(values) and vouched_nonzero(numerator, point, 0) is not None:
-                        where = ((x.name, f"{float(at):.12g}"), (Y.name, f"{float(root):.12g}"))
-                        left, right = (f"{float(v):.12g}" for v in values)
-                        return Verdict(
-                            Status.FAILED, f"on the curve {_equation(relation)}", where, left, right
-                        )
+                    refuted = points.refuted_at({x: at, Y: root})
+                    if refuted is not None:
+                        return refuted
     except OutOfWork:
         pass
-    if checked:
-        return Verdict(
-            Status.UNDECIDED, f"not proved to follow from {_equation(relation)}; no point of it refutes it"
-        )
-    return Verdict(Status.UNDECIDED, f"not decided on the curve {_equation(relation)}")
+    return points.none_refutes(f"not decided on the curve {_equation(relation)}")
 
 
 def _apart(values: list[sp.Float]) -> bool:
