@@ -11,9 +11,13 @@ and ``derive --help`` answer at the speed of bare Python.
 from __future__ import annotations
 
 import sys
-from importlib import import_module
-from types import ModuleType
-from typing import Any
+
+# typing, types and importlib cost as much as the rest of `derive --version`: the annotations
+# below are never evaluated, and a module's type is that of sys.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+_ModuleType = type(sys)
 
 __version__ = "0.1.0"
 
@@ -46,7 +50,7 @@ __all__ = [*_EXPORTS, "builtin", "sigmoid"]
 _SHADOWED = frozenset(name for name, module in _EXPORTS.items() if name == module)
 
 
-class _Package(ModuleType):
+class _Package(_ModuleType):
     """The ``derive`` module, whose public functions keep their names when submodules load.
 
     Importing ``derive.parse`` (as ``from derive import sigmoid`` does, indirectly) makes Python
@@ -56,7 +60,7 @@ class _Package(ModuleType):
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHADOWED and isinstance(value, ModuleType):
+        if name in _SHADOWED and isinstance(value, _ModuleType):
             return
         super().__setattr__(name, value)
 
@@ -73,6 +77,8 @@ def builtin(name: str) -> Any:
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
+        from importlib import import_module
+
         value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     else:
         from .library import BUILTINS

@@ -16,7 +16,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -135,7 +134,8 @@ def _replace(target: Path, payload: bytes, existing: os.stat_result | None) -> N
 def _temporary(target: Path) -> tuple[int, Path]:
     """A new hidden file beside ``target``, created with mode 0666 so the umask decides."""
     for _ in range(100):
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        # os.urandom, not secrets, whose import (hmac, base64, hashlib) costs more than all of this module
+        temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAGS
             return os.open(temporary, flags, 0o666), temporary

@@ -115,6 +115,32 @@ def test_version_and_help_do_not_import_sympy() -> None:
     assert "derive 0.1.0" in run.stdout
 
 
+def test_version_answered_early_says_what_argparse_says(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--version`` alone is answered before the parser is built; an abbreviation (``--vers``)
+    or another spelling goes through argparse's version action, and both print the same."""
+    from derive.cli import main
+
+    assert main(["--version"]) == 0
+    early = capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit:
+        main(["--vers"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == early == "derive 0.1.0\n"
+
+
+def test_help_lists_every_command_and_each_command_parses_its_own_arguments(derive_cli) -> None:
+    """Only the parser of the command being run is built: the top-level help still names every
+    command with its one-line help, and each command still has its own options and errors."""
+    from derive.library import BUILTINS
+
+    listed = derive_cli("--help").stdout
+    for name in [*BUILTINS, "list", "diff", "check", "properties", "gradient", "grad", "plot", "export"]:
+        assert f"\n    {name} " in listed or f"\n    {name}\n" in listed, name
+    assert "--log-notation" in derive_cli("tanh", "--help").stdout
+    run = derive_cli("tanh", "--threshold", "1")
+    assert run.returncode == 2 and "unrecognized arguments: --threshold" in run.stderr
+
+
 def test_python_api_exposes_the_steps() -> None:
     code = (
         "from derive import sigmoid, Derivation, Step\n"

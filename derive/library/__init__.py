@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING
 
 from ..errors import DeriveError
 
+TYPE_CHECKING = False  # not typing's: `derive --help` reads BUILTINS and need not import typing
 if TYPE_CHECKING:
     from ..model import Derivation
 
