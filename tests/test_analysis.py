@@ -6,9 +6,9 @@ import mpmath
 import pytest
 import sympy as sp
 
-from derive.analysis import _function, gradient, properties
+from derive.analysis import _function, _inverse, gradient, properties
 from derive.errors import DeriveError
-from derive.library.catalog import CATALOG
+from derive.library.catalog import CATALOG, INVERSES
 from derive.verify import verify
 
 x = sp.Symbol("x")
@@ -61,6 +61,25 @@ def test_inverse_of_an_increasing_function_undoes_it(name: str) -> None:
     for t in (-3, -sp.Rational(1, 2), sp.Rational(1, 3), 2):
         value = sp.N(inverse.subs(y, expr.subs(x, t)), 30)
         assert abs(value - t) < 1e-20, (name, t, value)
+
+
+@pytest.mark.parametrize("name", sorted(INVERSES))
+def test_the_search_finds_the_stated_inverse(name: str) -> None:
+    """The catalog states each inverse instead of solving for it on every run; SymPy's solve,
+    with the verifier choosing among its candidates, finds exactly that expression, and
+    ``derive properties`` states it."""
+    fx, variable, expr = _function(name)
+    (searched,) = _inverse(fx, variable, expr)
+    assert searched.lhs.args[0] == INVERSES[name]()
+    shown = [s for s in properties(name).steps if s.rule == "inverse"]
+    assert [(s.lhs, s.rhs) for s in shown] == [(searched.lhs, searched.rhs)]
+
+
+def test_a_stated_inverse_that_does_not_undo_the_function_is_not_stated() -> None:
+    fx, variable, expr = _function("sigmoid")
+    y = sp.Symbol("y")
+    assert _inverse(fx, variable, expr, stated=sp.log(y / (y + 1))) == []
+    assert _inverse(fx, variable, expr, stated=-sp.log(-y / (y - 1))) == []
 
 
 def test_gradient_at_a_corner_states_no_value() -> None:

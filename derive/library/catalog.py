@@ -79,6 +79,20 @@ FORMS: dict[str, Callable[[], Stated]] = {
 }
 
 
+# name -> the inverse of an increasing function, in y, as `derive properties` finds it with
+# SymPy's solve (seconds for tanh). Stated, like FORMS: the tests run the search and require
+# exactly this expression, and the claim f(inverse) = y is verified with the other properties.
+INVERSES: dict[str, Callable[[], sp.Expr]] = {
+    "sigmoid": lambda: sp.log(-y / (y - 1)),
+    # −(y + 1)/(y − 1), not SymPy's (−y − 1)/(y − 1): the minus is multiplied in last, as solve has it
+    "tanh": lambda: sp.log(sp.sqrt((y + 1) / (y - 1) * -1)),
+    "softplus": lambda: sp.log(sp.exp(y) - 1),
+    "logsigmoid": lambda: -sp.log(-1 + sp.exp(-y)),
+    "softsign": lambda: sp.Piecewise((-y / (y - 1), (y >= 0) & (y < 1)), (y / (y + 1), (y > -1) & (y < 0))),
+    "leaky-relu": lambda: sp.Piecewise((y, y >= 0), (100 * y, True)),
+}
+
+
 SOFTMAX_SIZE = 3
 
 
