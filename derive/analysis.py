@@ -459,6 +459,8 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
             )
         )
     at_corners = {c.point: c for c in corners(expr, x)}
+    # an even derivative (tanh's) has the same value at ±x: each distinct value is simplified once
+    simplified: dict[sp.Expr, sp.Expr] = {}
     for point in SAMPLE_POINTS:
         corner = at_corners.get(point)
         if corner is not None:
@@ -478,7 +480,10 @@ def gradient(name: str, threshold: sp.Expr | float | str | None = None) -> Deriv
                     )
                 )
             continue
-        value = sp.simplify(d1.subs(x, point))
+        at = d1.subs(x, point)
+        if at not in simplified:
+            simplified[at] = sp.simplify(at)
+        value = simplified[at]
         steps.append(Step(sp.Subs(derivative, x, point), value, f"value of the derivative{_about(value)}"))
     peaks = [sp.simplify(d1.subs(x, p)) for p in _solve(sp.Eq(_diff(expr, x, 2), 0), x)]
     if peaks:
