@@ -7,18 +7,29 @@ A printer with :class:`PrintsOnce` among its bases keeps what it printed; inside
 :func:`printing_once` (a whole derivation being written) that is shared by every printer of the
 same kind and settings, from one step to the next.
 
+SymPy's printers put the terms of a sum and the factors of a product in order with
+``Expr.sort_key`` and ``Expr.as_ordered_terms``, which recurse through whole sub-trees and ask
+``Expr.is_number`` (uncached, itself recursive) of every factor. SymPy's own cache holds 1000
+entries, so on a chain hundreds of levels deep it evicts what it needs next and the ordering
+grows quadratically. Within :func:`printing_once` these three are answered from a table keyed by
+the exact expression (SymPy expressions are immutable, so each answer is a function of the tree):
+the same answers, each computed once. Outside it, and in any thread not inside it, SymPy's own
+methods answer as before.
+
 It imports no SymPy printer, so that the one-line printer can use it without loading them.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
 import sympy as sp
+from sympy.core.expr import Expr
 
 # what has been printed while one derivation is written: for each kind of printer (its class and
 # settings) the text of each sub-expression, and under "unevaluated" the answers of is_unevaluated
@@ -34,9 +45,11 @@ def printing_once() -> Iterator[None]:
         yield
         return
     token = _SHARED.set({})
+    _ordering_kept(True)
     try:
         yield
     finally:
+        _ordering_kept(False)
         _SHARED.reset(token)
 
 
@@ -91,3 +104,63 @@ class PrintsOnce:
         if expr not in terms:
             terms[expr] = expr.as_ordered_terms(order=order)
         return list(terms[expr])
+
+
+# SymPy's own ordering methods, which the kept ones call for what is not in the table yet
+_SORT_KEY = Expr.sort_key
+_FRESH_SORT_KEY = Expr.sort_key.__wrapped__  # under SymPy's cacheit: the table replaces its cache
+_ORDERED_TERMS = Expr.as_ordered_terms
+_IS_NUMBER = Expr.is_number
+_INSTALLED = threading.Lock()
+_users = 0  # printing_once contexts open in any thread; the kept methods are in place while > 0
+
+
+def _sort_key(self: Expr, order: Any = None) -> Any:
+    shared = _SHARED.get()
+    if shared is None:
+        return _SORT_KEY(self, order)
+    table = shared.setdefault("sort_key", {})
+    try:
+        return table[self, order]
+    except KeyError:
+        answer = table[self, order] = _FRESH_SORT_KEY(self, order)
+        return answer
+
+
+def _kept_ordered_terms(self: Expr, order: Any = None, data: bool = False) -> Any:
+    shared = _SHARED.get()
+    if shared is None or data:
+        return _ORDERED_TERMS(self, order, data)
+    table = shared.setdefault("ordered_terms", {})
+    try:
+        terms = table[self, order]
+    except KeyError:
+        terms = table[self, order] = tuple(_ORDERED_TERMS(self, order))
+    return list(terms)  # a fresh list each time, as SymPy returns: callers may change it
+
+
+def _is_number(self: Expr) -> bool:
+    shared = _SHARED.get()
+    if shared is None:
+        return _IS_NUMBER.fget(self)  # type: ignore[attr-defined, no-any-return]
+    table = shared.setdefault("is_number", {})
+    try:
+        return table[self]  # type: ignore[no-any-return]
+    except KeyError:
+        # SymPy's definition, its recursion going through this table
+        answer = table[self] = all(arg.is_number for arg in self.args)
+        return answer
+
+
+def _ordering_kept(entering: bool) -> None:
+    """Put the kept ordering methods in place when the first :func:`printing_once` opens (in any
+    thread) and SymPy's own back when the last one closes. Each kept method answers from
+    SymPy's own where no table is open (another thread), so the swap never changes an answer."""
+    global _users
+    with _INSTALLED:
+        _users += 1 if entering else -1
+        if _users == (1 if entering else 0):
+            kept_methods = entering
+            Expr.sort_key = _sort_key if kept_methods else _SORT_KEY  # type: ignore[method-assign]
+            Expr.as_ordered_terms = _kept_ordered_terms if kept_methods else _ORDERED_TERMS  # type: ignore[method-assign]
+            Expr.is_number = property(_is_number) if kept_methods else _IS_NUMBER  # type: ignore[method-assign, assignment]

@@ -115,3 +115,30 @@ def test_a_sub_expression_prints_alike_once_or_afresh() -> None:
         assert [(latex(p), sstr(p)) for p in parts] == afresh
         assert [(latex(p), sstr(p)) for p in reversed(parts)] == afresh[::-1]
     assert afresh[0] != afresh[1] and afresh[2] != afresh[3]
+
+
+def test_ordering_answers_inside_printing_once_are_sympys_and_sympys_methods_come_back() -> None:
+    """While a derivation is written the ordering SymPy's printers ask for (sort keys, the
+    order of a sum's terms, whether a part is a number) is kept per expression: each answer
+    is the one SymPy gives, a caller may change the list it gets, and SymPy's own methods are
+    back in place once printing ends."""
+    from sympy.core.expr import Expr
+
+    x, y = sp.symbols("x y")
+    deep = parse(_nested(40))
+    parts = [deep + x, deep * sp.sin(x) + 3 * y - sp.pi, sp.cos(1) ** 2 + sp.sin(1) ** 2 - 1, 2 * x * deep]
+    own = (Expr.sort_key, Expr.as_ordered_terms, Expr.__dict__["is_number"])
+
+    def answers() -> list[object]:
+        with recursion_room(expression_depth(deep) * 4):
+            return [(p.sort_key(), p.as_ordered_terms(), p.is_number, latex(p), sstr(p)) for p in parts]
+
+    afresh = answers()
+    with printing_once():
+        assert Expr.sort_key is not own[0]  # the kept methods are what is being compared
+        assert answers() == afresh
+        assert answers() == afresh  # and again, now from what was kept
+        terms = parts[1].as_ordered_terms()
+        terms.clear()
+        assert parts[1].as_ordered_terms() == afresh[1][1]
+    assert (Expr.sort_key, Expr.as_ordered_terms, Expr.__dict__["is_number"]) == own
