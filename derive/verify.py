@@ -31,6 +31,7 @@ sides; when it fails only for that f, it is undecided ("depends on what f is").
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -947,6 +948,32 @@ def _by_instances(
     return Verdict(status, f"in each of its {len(cases_)} concrete cases (sizes 1 to 4, every index)")
 
 
+def _by_common_factors(left: sp.Basic, right: sp.Basic, budget: Budget, expander: Expander) -> Verdict | None:
+    """A symbolic verdict for ``left = right`` when, with the definitions in, both sides are
+    products with factors in common and what is left of each is equal (identical, or after
+    ``cancel``): a line rewritten inside a product (the chain rule's outer factor kept, the
+    inner derivative worked out) needs no expansion of the factor it keeps. None when that does
+    not show it. Only for claims without jumps or unspecified functions, where a symbolic
+    verdict states no condition."""
+    try:
+        with work_limit(budget.work):
+            a, b = expander(left), expander(right)
+            if cases.has_jumps(a) or cases.has_jumps(b) or _has_undef(a, b):
+                return None
+            first, second = Counter(sp.Mul.make_args(a)), Counter(sp.Mul.make_args(b))
+            shared = first & second
+            if not shared:
+                return None
+            rest = sp.Mul(*(first - shared).elements()) - sp.Mul(*(second - shared).elements())
+            if rest == 0:
+                return Verdict(Status.SYMBOLIC, "identical after the common factors")
+            if sp.count_ops(rest) <= budget.cancel_ops and sp.cancel(rest) == 0:
+                return Verdict(Status.SYMBOLIC, "cancel after the common factors")
+    except (_CannotCheck, OutOfWork, *_ERRORS):
+        return None
+    return None
+
+
 def _case_continues(
     lhs: sp.Basic,
     above: sp.Basic,
@@ -965,7 +992,9 @@ def _case_continues(
         return None
     rewrite = expander.proved.get((above, rhs, budget))
     if rewrite is None:
-        rewrite = check_equation(above, rhs, definitions, derivation.variable, budget, expander)
+        rewrite = _by_common_factors(above, rhs, budget, expander) or check_equation(
+            above, rhs, definitions, derivation.variable, budget, expander
+        )
         expander.proved[(above, rhs, budget)] = rewrite
     if rewrite.status is not Status.SYMBOLIC:
         return None
