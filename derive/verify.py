@@ -1181,7 +1181,10 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
     with that line (equality is transitive); when that does not settle it, it is checked against
     its left side directly. The result is always checked directly (a claim checked directly once
     in the derivation, as the result usually repeats the last step, keeps that verdict). A claim
-    nested deeper than :data:`NAMED_NESTING` levels is first checked through the names.
+    nested deeper than :data:`NAMED_NESTING` levels is first checked through the names. A claim
+    with indices is checked case by case; a case already proved in this derivation (the
+    result's cases are the last line's) keeps its verdict, and a case of a line that rewrites
+    the line above is first shown from that line's same case.
     """
     calculus = Differentiator()  # every check of the derivation shares what was differentiated
     expander = Expander(derivation.definitions, derivation.variable, calculus)
