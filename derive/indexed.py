@@ -17,6 +17,7 @@ finite sum and product is written out, and every Kronecker delta is 0 or 1.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .model import Definition
+from .walk import atoms
 
 SIZES = (1, 2, 3, 4)
 MAX_INSTANCES = 400  # more than this (five free indices, say) is refused, not enumerated
@@ -118,7 +120,19 @@ def concrete(
     Derivatives are kept (unevaluated) but now taken by plain symbols, so the verifier can
     evaluate them as it does any other derivative.
     """
-    functions = frozenset(functions)
+    # only the symbols that occur in expr change it: the cases of one size share the result
+    present = atoms(expr, sp.Symbol)
+    relevant = tuple((symbol, value) for symbol, value in substitution if symbol in present)
+    return _concrete(expr, relevant, frozenset(functions))
+
+
+@functools.lru_cache(maxsize=2048)
+def _concrete(
+    expr: sp.Basic, substitution: tuple[tuple[sp.Symbol, int], ...], functions: frozenset[str]
+) -> sp.Basic:
+    """:func:`concrete` for the part of the substitution that occurs in ``expr``, made once per
+    exact input: every case of a claim makes the derivation's definitions concrete again, and
+    writing out their sums is most of that work."""
     values = {symbol: sp.Integer(value) for symbol, value in substitution}
     result = _put_in(expr, values)
     # finite sums and products, innermost first, without evaluating what is inside them

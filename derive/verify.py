@@ -31,6 +31,7 @@ sides; when it fails only for that f, it is undecided ("depends on what f is").
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -110,6 +111,10 @@ class Expander:
         # the claims of a derivation share most of their parts: each is substituted once
         self.substitution = SymbolReplacer(self.value, lambda s: True)
         self.reals: dict[frozenset[sp.Basic], SymbolReplacer] = {}
+        # for claims with indices: one expander per concrete case's definitions, sharing the
+        # derivatives, and the verdict of each concrete claim checked with them
+        self.siblings: dict[tuple[tuple[sp.Basic, sp.Basic], ...], Expander] = {}
+        self.proved: dict[tuple[sp.Basic, sp.Basic, Budget], Verdict] = {}
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with every defined name replaced and every derivative carried out; every
@@ -120,6 +125,15 @@ class Expander:
                 done = done.replace(lambda e: isinstance(e, sp.Derivative), _between_jumps)
             self.expanded[expr] = done
         return self.expanded[expr]
+
+    def sibling(self, definitions: tuple[Definition, ...]) -> Expander:
+        """The expander for other definitions of the same variable (those of a concrete case of
+        an indexed claim), made once per distinct set of them; it shares this one's derivatives.
+        The cases of one size share their definitions, so each is substituted once."""
+        key = tuple((d.lhs, d.rhs) for d in definitions)
+        if key not in self.siblings:
+            self.siblings[key] = Expander(definitions, self.variable, self.calculus)
+        return self.siblings[key]
 
     def substituted(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` with the definitions substituted, derivatives not yet carried out."""
@@ -187,6 +201,11 @@ class Expander:
             for _ in range(int(count)):
                 result = self.calculus.diff(result, self.variable) / inner
         return result
+
+
+def _owner(cls: type, attribute: str) -> type | None:
+    """The class in ``cls``'s method resolution order that defines ``attribute``."""
+    return next((k for k in cls.__mro__ if attribute in k.__dict__), None)
 
 
 def _between_jumps(derivative: sp.Derivative) -> sp.Basic:
@@ -867,10 +886,16 @@ def _distinct(left: sp.Basic | None, right: sp.Basic | None, gap: sp.Basic | Non
 
 
 def verify_step(
-    step: Step, derivation: Derivation, budget: Budget = DEFAULT_BUDGET, expander: Expander | None = None
+    step: Step,
+    derivation: Derivation,
+    budget: Budget = DEFAULT_BUDGET,
+    expander: Expander | None = None,
+    previous: Step | None = None,
 ) -> Verdict:
     """The verdict for one step, in the context of ``derivation``'s definitions. A claim with
-    indices or sums up to n is checked in each of its concrete cases (:mod:`derive.indexed`)."""
+    indices or sums up to n is checked in each of its concrete cases (:mod:`derive.indexed`);
+    when ``previous`` (the verified line above) has the same left side, a case of it is first
+    shown from the same case of that line (equality is transitive)."""
     from . import indexed
 
     if isinstance(step.lhs, sp.MatrixBase) or isinstance(step.rhs, sp.MatrixBase):
@@ -879,13 +904,16 @@ def verify_step(
         return matrix_verdict(step.lhs, step.rhs, derivation, budget)
     context = (step.lhs, step.rhs, step.condition)
     if indexed.is_indexed(*context) or indexed.is_indexed(*(d.rhs for d in derivation.definitions)):
-        return _by_instances(step, derivation, budget)
+        shared = expander or Expander(derivation.definitions, derivation.variable)
+        return _by_instances(step, derivation, budget, shared, previous)
     return check_equation(
         step.lhs, step.rhs, derivation.definitions, derivation.variable, budget, expander, step.condition
     )
 
 
-def _by_instances(step: Step, derivation: Derivation, budget: Budget) -> Verdict:
+def _by_instances(
+    step: Step, derivation: Derivation, budget: Budget, shared: Expander, previous: Step | None
+) -> Verdict:
     from . import indexed
 
     try:
@@ -894,15 +922,83 @@ def _by_instances(step: Step, derivation: Derivation, budget: Budget) -> Verdict
         return Verdict(Status.UNDECIDED, f"its concrete cases could not be formed: {exc}")
     if not cases_:
         return Verdict(Status.UNDECIDED, "no concrete case of it could be formed")
+    continues = (
+        previous is not None
+        and previous.lhs == step.lhs
+        and previous.condition == step.condition
+        and previous.verdict.ok
+    )
+    functions = indexed.indexed_functions(derivation.definitions)
     kinds = set()
     for case in cases_:
         definitions = indexed.concrete_definitions(derivation.definitions, case)
-        verdict = check_equation(case.lhs, case.rhs, definitions, derivation.variable, budget)
+        expander = shared.sibling(definitions)
+        key = (case.lhs, case.rhs, budget)
+        verdict = expander.proved.get(key)
+        if verdict is None and continues:
+            above = indexed.concrete(previous.rhs, case.substitution, functions)  # type: ignore[union-attr]
+            verdict = _case_continues(case.lhs, above, case.rhs, definitions, derivation, budget, expander)
+        if verdict is None:
+            verdict = check_equation(case.lhs, case.rhs, definitions, derivation.variable, budget, expander)
+        expander.proved[key] = verdict
         if not verdict.ok:
             return replace(verdict, method=f"in the case {case.description}: {verdict.method}")
         kinds.add(verdict.status)
     status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
     return Verdict(status, f"in each of its {len(cases_)} concrete cases (sizes 1 to 4, every index)")
+
+
+def _by_common_factors(left: sp.Basic, right: sp.Basic, budget: Budget, expander: Expander) -> Verdict | None:
+    """A symbolic verdict for ``left = right`` when, with the definitions in, both sides are
+    products with factors in common and what is left of each is equal (identical, or after
+    ``cancel``): a line rewritten inside a product (the chain rule's outer factor kept, the
+    inner derivative worked out) needs no expansion of the factor it keeps. None when that does
+    not show it. Only for claims without jumps or unspecified functions, where a symbolic
+    verdict states no condition."""
+    try:
+        with work_limit(budget.work):
+            a, b = expander(left), expander(right)
+            if cases.has_jumps(a) or cases.has_jumps(b) or _has_undef(a, b):
+                return None
+            first, second = Counter(sp.Mul.make_args(a)), Counter(sp.Mul.make_args(b))
+            shared = first & second
+            if not shared:
+                return None
+            rest = sp.Mul(*(first - shared).elements()) - sp.Mul(*(second - shared).elements())
+            if rest == 0:
+                return Verdict(Status.SYMBOLIC, "identical after the common factors")
+            if sp.count_ops(rest) <= budget.cancel_ops and sp.cancel(rest) == 0:
+                return Verdict(Status.SYMBOLIC, "cancel after the common factors")
+    except (_CannotCheck, OutOfWork, *_ERRORS):
+        return None
+    return None
+
+
+def _case_continues(
+    lhs: sp.Basic,
+    above: sp.Basic,
+    rhs: sp.Basic,
+    definitions: tuple[Definition, ...],
+    derivation: Derivation,
+    budget: Budget,
+    expander: Expander,
+) -> Verdict | None:
+    """A symbolic verdict for the concrete claim ``lhs = rhs`` when the same case of the line
+    above, ``lhs = above``, was proved symbolically and ``above = rhs`` is proved too; None
+    otherwise (the case is then checked directly). Only proofs chain: a rewrite shown by
+    numbers alone, or a line above that was, leaves the case to the direct check."""
+    held = expander.proved.get((lhs, above, budget))
+    if held is None or held.status is not Status.SYMBOLIC:
+        return None
+    rewrite = expander.proved.get((above, rhs, budget))
+    if rewrite is None:
+        rewrite = _by_common_factors(above, rhs, budget, expander) or check_equation(
+            above, rhs, definitions, derivation.variable, budget, expander
+        )
+        expander.proved[(above, rhs, budget)] = rewrite
+    if rewrite.status is not Status.SYMBOLIC:
+        return None
+    return Verdict(Status.SYMBOLIC, f"{rewrite.method} with the line above")
 
 
 class _NameSpace:
@@ -923,17 +1019,34 @@ class _NameSpace:
         self.busy: set[sp.Basic] = set()
         self.read: dict[sp.Basic, sp.Basic] = {}  # each line is read once, as the step and as the line above
         self.folded: dict[sp.Basic, sp.Basic] = {}
+        # every part of every line read so far, as read: the lines of a chain share most of their
+        # parts, and a part met again is not walked again (a deep chain would walk it per line)
+        self.rebuilt: dict[sp.Basic, sp.Basic] = {}
+        self.free: dict[sp.Basic, frozenset[sp.Basic]] = {}
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with every derivative carried out (inner ones first, as ``replace`` does),
+        each distinct part rebuilt once for all the lines."""
         if expr not in self.read:
-            found = atoms(expr, sp.Derivative)
-            if any(v != self.x for d in found for v in d.variables):
-                raise _CannotCheck("a derivative with respect to another quantity")
-            if any(contains(d.expr, sp.Derivative) for d in found):  # inner ones first, as replace does
-                self.read[expr] = expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
-            else:  # one pass that rebuilds only the paths down to the derivatives
-                self.read[expr] = expr.xreplace({d: self.carried_out(d) for d in found})
+            for node in bottom_up(expr, self.rebuilt):
+                args = tuple(self.rebuilt[a] for a in node.args)
+                made = node if args == node.args else node.func(*args)
+                if isinstance(node, sp.Derivative):
+                    if any(v != self.x for v in node.variables):
+                        raise _CannotCheck("a derivative with respect to another quantity")
+                    made = self.carried_out(made)
+                self.rebuilt[node] = made
+            self.read[expr] = self.rebuilt[expr]
         return self.read[expr]
+
+    def free_symbols(self, expr: sp.Basic) -> frozenset[sp.Basic]:
+        """``expr.free_symbols``, each distinct part asked once for all the lines."""
+        for node in bottom_up(expr, self.free):
+            if _owner(type(node), "free_symbols") is sp.Basic:  # the union of its parts'
+                self.free[node] = frozenset().union(*(self.free[a] for a in node.args))
+            else:  # a symbol, or a part that binds some (a derivative, a sum)
+                self.free[node] = frozenset(node.free_symbols)
+        return self.free[expr]
 
     def carried_out(self, derivative: sp.Derivative) -> sp.Basic:
         """d^k/dx^k of the derivative's expression: the total derivative taken k times."""
@@ -1003,7 +1116,7 @@ def _continues(previous: Step, step: Step, names: _NameSpace, budget: Budget) ->
     try:
         with work_limit(budget.work):
             before, after = names(previous.rhs), names(step.rhs)
-            if before.free_symbols != after.free_symbols:
+            if names.free_symbols(before) != names.free_symbols(after):
                 return None  # e.g. names substituted back: the direct check suits it better
             if before == after:
                 method = "identical"
@@ -1068,7 +1181,10 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
     with that line (equality is transitive); when that does not settle it, it is checked against
     its left side directly. The result is always checked directly (a claim checked directly once
     in the derivation, as the result usually repeats the last step, keeps that verdict). A claim
-    nested deeper than :data:`NAMED_NESTING` levels is first checked through the names.
+    nested deeper than :data:`NAMED_NESTING` levels is first checked through the names. A claim
+    with indices is checked case by case; a case already proved in this derivation (the
+    result's cases are the last line's) keeps its verdict, and a case of a line that rewrites
+    the line above is first shown from that line's same case.
     """
     calculus = Differentiator()  # every check of the derivation shares what was differentiated
     expander = Expander(derivation.definitions, derivation.variable, calculus)
@@ -1080,7 +1196,8 @@ def verify(derivation: Derivation, budget: Budget = DEFAULT_BUDGET) -> Derivatio
         """The direct check, once per exact claim: the result repeats the last step's claim."""
         key = (step.lhs, step.rhs, step.condition)
         if key not in direct:
-            direct[key] = verify_step(step, derivation, budget, expander)
+            above = checked[-1] if checked and not checked[-1].unreadable else None
+            direct[key] = verify_step(step, derivation, budget, expander, above)
         return direct[key]
 
     with recursion_room(derivation_depth(derivation)):

@@ -147,3 +147,28 @@ def test_a_sums_own_index_stays_bound_when_the_same_letter_is_a_free_index() -> 
     assert concrete(sp.Derivative(sp.Symbol("L"), z[i]), [(i, 2)]) == sp.Derivative(
         sp.Symbol("L"), sp.Symbol("z_2")
     )
+
+
+def test_a_chain_of_indexed_lines_gets_the_verdicts_of_its_lines_checked_alone() -> None:
+    """Each concrete case of a line that rewrites the line above is first shown from that
+    line's case; the verdicts must be those of checking every line on its own, and a wrong
+    rewrite still fails in a named case, with the same point and values."""
+    from derive.read.documents import read_document
+    from derive.verify import verify, verify_step
+
+    document = read_document(
+        r"""
+With $s = \sum_{j=1}^{n} w_j z_j^2$:
+\begin{align}
+\frac{\partial s}{\partial z_i} &= \sum_{j=1}^{n} w_j \frac{\partial z_j^2}{\partial z_i} \\
+&= 2 w_i z_i \\
+&= 3 w_i z_i
+\end{align}
+""",
+        "latex",
+    )
+    checked = verify(document)
+    alone = [verify_step(step, document) for step in document.steps]
+    assert [s.verdict for s in checked.steps] == alone
+    assert [v.status for v in alone] == ["symbolic", "symbolic", "failed"]
+    assert alone[2].method == "in the case n = 1, i = 1: the sides differ"
