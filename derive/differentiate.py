@@ -190,17 +190,18 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
         ("cancel", sp.cancel),
         ("factor", sp.factor),
     )
-    best, best_cost = expr, _cost(expr)
+    best, best_cost = expr, _Cost(expr)
     for operation_name, operation in candidates:
         try:
             with work_limit(CLEANUP_WORK):
                 candidate = operation(best)
-                cost = _cost(candidate)
+                cost = None if candidate == best else _Cost(candidate)  # an equal tree costs the same
+                shorter = cost is not None and cost < best_cost
         except OutOfWork:
             return []  # not a different clean-up on a slower machine: none
         except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
             continue
-        if cost < best_cost:
+        if shorter and cost is not None:
             steps.append((candidate, _tidy_label(operation_name, best, candidate)))
             best, best_cost = candidate, cost
     return steps
@@ -281,8 +282,24 @@ def _written_out(expr: sp.Expr) -> bool:
     return any(isinstance(node, sp.Basic) and is_unevaluated(node) for node in distinct(expr))
 
 
-def _cost(expr: sp.Expr) -> tuple[int, int]:
-    return sp.count_ops(expr), len(sstr(expr))
+class _Cost:
+    """How long a form is: its operations (``count_ops``), then the length of its text; the text
+    is printed only to break a tie in operations, and each count is taken once."""
+
+    def __init__(self, expr: sp.Expr) -> None:
+        self.expr = expr
+        self.ops = sp.count_ops(expr)
+        self.printed: int | None = None
+
+    def length(self) -> int:
+        if self.printed is None:
+            self.printed = len(sstr(self.expr))
+        return self.printed
+
+    def __lt__(self, other: _Cost) -> bool:
+        if self.ops != other.ops:
+            return self.ops < other.ops
+        return self.length() < other.length()
 
 
 @dataclass(frozen=True)
