@@ -232,6 +232,11 @@ class QuotientRule(Rule):
         return sp.Mul(top, g**-2, evaluate=False)
 
 
+# The stand-in for a linear inner function a·x + b while f' is worked out: the same one each time,
+# so f(u) and f'(u) are built once and then found in SymPy's cache (a fresh Dummy made them anew).
+_AT = sp.Dummy("u")
+
+
 @dataclass(frozen=True)
 class ChainRule(Rule):
     """f(g(x))' = f'(u)·du/dx with a fresh name u := g(x)."""
@@ -242,7 +247,7 @@ class ChainRule(Rule):
     def rewrite(self, names: Names) -> sp.Expr:
         slope = _linear_slope(self.inner, self.variable)
         if slope is not None:  # a·x + b needs no name: its derivative is the constant a
-            u = sp.Dummy("u")
+            u = _AT  # put back by the inner function below: one stand-in serves every call
             outer = outer_derivative(self.expr.xreplace({self.inner: u}), u)
             if contains(outer, sp.Derivative):
                 # f'(3x) is f' at the point 3x, a Subs; one with a bound name of derive's own is
