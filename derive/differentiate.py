@@ -26,7 +26,7 @@ from .parse import parse, read
 from .printing import is_unevaluated, sstr
 from .rules import Rule, UndefinedFunctionRule, VariableRule, rule_for
 from .verify import Budget, verify
-from .walk import atoms, distinct, preorder
+from .walk import Inside, atoms, distinct, preorder
 
 if TYPE_CHECKING:
     from .interms import Stated
@@ -92,32 +92,50 @@ def _fold(
     done = {} if done is None else done
     if expr not in done:
         args = tuple(_fold(a, names, done) for a in expr.args)
-        if args == expr.args:
+        if _same(args, expr.args):
             done[expr] = expr
         else:
             done[expr] = expr.func(*args, evaluate=False) if is_unevaluated(expr) else expr.func(*args)
     return done[expr]
 
 
-def _open_derivatives(expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr]) -> list[sp.Derivative]:
-    """The derivatives with respect to x that a rule can still rewrite, outermost first."""
-    return [
-        node
-        for node in distinct(expr)
-        if isinstance(node, sp.Derivative) and node not in final and node.variables == (x,)
-    ]
+def _same(first: tuple[sp.Basic, ...], second: tuple[sp.Basic, ...]) -> bool:
+    """``first == second``, quick where parts differ: SymPy compares two parts whole, while their
+    hashes (kept on each part) tell most different ones apart at once, and the same object is
+    equal to itself (a part folded earlier is an equal copy, whose comparison walks all of it)."""
+    return len(first) == len(second) and all(
+        a is b or (hash(a) == hash(b) and a == b) for a, b in zip(first, second, strict=True)
+    )
+
+
+def _open_derivatives(
+    expr: sp.Expr, x: sp.Symbol, final: set[sp.Expr], inside: Inside | None = None
+) -> list[sp.Derivative]:
+    """The derivatives with respect to x that a rule can still rewrite, outermost first.
+
+    ``inside`` remembers the derivatives in each part across the steps of one derivation: a step
+    shares all of the line above but the paths down to what it rewrote, so only those are walked
+    (walking every line whole made a derivation n levels deep cost n² visits)."""
+    found = (inside or Inside(sp.Derivative))(expr)
+    return [node for node in found if node not in final and node.variables == (x,)]
 
 
 def _rewrite_all(
-    current: sp.Expr, x: sp.Symbol, names: _Names, final: set[sp.Expr], values: dict[sp.Symbol, sp.Expr]
+    current: sp.Expr,
+    x: sp.Symbol,
+    names: _Names,
+    final: set[sp.Expr],
+    values: dict[sp.Symbol, sp.Expr],
+    inside: Inside | None = None,
 ) -> tuple[sp.Expr, list[Rule], list[str], list[str]]:
     """One step: every open derivative replaced by its rule's rewrite; the rules applied, their
     labels, and the sentences of rules that hold only part of the way (no derivative at a jump)."""
+    inside = inside or Inside(sp.Derivative)
     replacements: dict[sp.Expr, sp.Expr] = {}
     applied: list[Rule] = []
     labels: list[str] = []
     whys: list[str] = []
-    for node in _open_derivatives(current, x, final):
+    for node in _open_derivatives(current, x, final, inside):
         if node in replacements:
             continue
         target = node.expr
@@ -134,7 +152,8 @@ def _rewrite_all(
                 labels.append(label)
         if rule.why and rule.why not in whys:
             whys.append(rule.why)
-    return current.xreplace(replacements), applied, labels, whys
+    # current.xreplace(replacements), walking only the parts that hold a derivative
+    return inside.xreplace(current, replacements), applied, labels, whys
 
 
 def _variable_rule(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
@@ -171,17 +190,18 @@ def _cleanup(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
         ("cancel", sp.cancel),
         ("factor", sp.factor),
     )
-    best, best_cost = expr, _cost(expr)
+    best, best_cost = expr, _Cost(expr)
     for operation_name, operation in candidates:
         try:
             with work_limit(CLEANUP_WORK):
                 candidate = operation(best)
-                cost = _cost(candidate)
+                cost = None if candidate == best else _Cost(candidate)  # an equal tree costs the same
+                shorter = cost is not None and cost < best_cost
         except OutOfWork:
             return []  # not a different clean-up on a slower machine: none
         except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError):
             continue
-        if cost < best_cost:
+        if shorter and cost is not None:
             steps.append((candidate, _tidy_label(operation_name, best, candidate)))
             best, best_cost = candidate, cost
     return steps
@@ -262,8 +282,24 @@ def _written_out(expr: sp.Expr) -> bool:
     return any(isinstance(node, sp.Basic) and is_unevaluated(node) for node in distinct(expr))
 
 
-def _cost(expr: sp.Expr) -> tuple[int, int]:
-    return sp.count_ops(expr), len(sstr(expr))
+class _Cost:
+    """How long a form is: its operations (``count_ops``), then the length of its text; the text
+    is printed only to break a tie in operations, and each count is taken once."""
+
+    def __init__(self, expr: sp.Expr) -> None:
+        self.expr = expr
+        self.ops = sp.count_ops(expr)
+        self.printed: int | None = None
+
+    def length(self) -> int:
+        if self.printed is None:
+            self.printed = len(sstr(self.expr))
+        return self.printed
+
+    def __lt__(self, other: _Cost) -> bool:
+        if self.ops != other.ops:
+            return self.ops < other.ops
+        return self.length() < other.length()
 
 
 @dataclass(frozen=True)
@@ -367,6 +403,7 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
     names = _Names(taken)
     final: set[sp.Expr] = set()
     values: dict[sp.Symbol, sp.Expr] = {}
+    inside = Inside(sp.Derivative)  # the derivatives in each part, shared by every step
     steps: list[Step] = []
     rule_steps: list[int] = []  # written through the names once all names are known
     current = expr
@@ -375,8 +412,8 @@ def derive_steps(expr: sp.Expr, x: sp.Symbol, order: int = 1) -> Derivation:
         rhs = sp.Derivative(current, x)
         if k > 1:
             steps.append(Step(lhs, rhs, f"order {k}: differentiate the order {k - 1} result"))
-        while _open_derivatives(rhs, x, final):
-            rewritten, applied, labels, whys = _rewrite_all(rhs, x, names, final, values)
+        while _open_derivatives(rhs, x, final, inside):
+            rewritten, applied, labels, whys = _rewrite_all(rhs, x, names, final, values, inside)
             if rewritten != rhs:
                 rhs = rewritten
                 rule_steps.append(len(steps))

@@ -17,8 +17,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .errors import DeriveError
-from .sympydiff import Differentiator
-from .walk import contains
+from .sympydiff import Differentiator, defining_class
+from .walk import bottom_up, contains
 
 
 class NoRule(DeriveError):
@@ -232,6 +232,11 @@ class QuotientRule(Rule):
         return sp.Mul(top, g**-2, evaluate=False)
 
 
+# The stand-in for a linear inner function a·x + b while f' is worked out: the same one each time,
+# so f(u) and f'(u) are built once and then found in SymPy's cache (a fresh Dummy made them anew).
+_AT = sp.Dummy("u")
+
+
 @dataclass(frozen=True)
 class ChainRule(Rule):
     """f(g(x))' = f'(u)·du/dx with a fresh name u := g(x)."""
@@ -242,7 +247,7 @@ class ChainRule(Rule):
     def rewrite(self, names: Names) -> sp.Expr:
         slope = _linear_slope(self.inner, self.variable)
         if slope is not None:  # a·x + b needs no name: its derivative is the constant a
-            u = sp.Dummy("u")
+            u = _AT  # put back by the inner function below: one stand-in serves every call
             outer = outer_derivative(self.expr.xreplace({self.inner: u}), u)
             if contains(outer, sp.Derivative):
                 # f'(3x) is f' at the point 3x, a Subs; one with a bound name of derive's own is
@@ -466,8 +471,30 @@ def _linear_slope(inner: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
 
 
 # -- the dispatcher --------------------------------------------------------------------------------
+# Whether each part depends on each variable, as far as it has been asked: the dispatcher asks it
+# of every inner function, which holds all the levels below it, so on a composition n levels
+# deep SymPy's ``free_symbols`` (a walk of the whole part) made the questions cost n² visits.
+# Cleared when it grows past _KEPT parts, so that a long session does not keep every expression.
+_DEPENDENCE: dict[sp.Symbol, dict[sp.Basic, bool]] = {}
+_KEPT = 100_000
+
+
 def _depends(expr: sp.Expr, x: sp.Symbol) -> bool:
-    return x in expr.free_symbols
+    """``x in expr.free_symbols``, from the parts' answers where free symbols are theirs."""
+    known = _DEPENDENCE.get(x)
+    if known is None or len(known) > _KEPT:
+        if len(_DEPENDENCE) > 16:  # variables of earlier work
+            _DEPENDENCE.clear()
+        known = _DEPENDENCE[x] = {}
+    if expr not in known:
+        for node in bottom_up(expr, known):
+            if isinstance(node, sp.Symbol):
+                known[node] = node == x
+            elif defining_class(type(node), "free_symbols") is sp.Basic:
+                known[node] = any(known[a] for a in node.args)
+            else:
+                known[node] = x in node.free_symbols
+    return known[expr]
 
 
 def _is_quotient(expr: sp.Mul, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:

@@ -28,8 +28,9 @@ _Hints = tuple[tuple[str, object], ...]
 
 
 @functools.cache
-def _owner(cls: type, attribute: str) -> type | None:
-    """The class in ``cls``'s method resolution order that defines ``attribute``."""
+def defining_class(cls: type, attribute: str) -> type | None:
+    """The class in ``cls``'s method resolution order that defines ``attribute``: where it is
+    :class:`sympy.Basic` itself, the class answers as every expression does (from its args)."""
     return next((k for k in cls.__mro__ if attribute in k.__dict__), None)
 
 
@@ -61,7 +62,7 @@ class Differentiator:
         if found is None:
             if isinstance(expr, sp.Symbol):
                 found = expr == s
-            elif _owner(type(expr), "free_symbols") is sp.Basic:
+            elif defining_class(type(expr), "free_symbols") is sp.Basic:
                 found = any(self._depends(a, s) for a in expr.args)
             else:
                 found = s in expr.free_symbols
@@ -99,7 +100,7 @@ class Differentiator:
             base, exp = expr.args
             dbase, dexp = self.diff(base, s), self.diff(exp, s)
             return expr * (dexp * sp.log(base) + dbase * exp / base)
-        rule = _owner(cls, "_eval_derivative")
+        rule = defining_class(cls, "_eval_derivative")
         if rule is sp.Function:
             return self._chain(expr, s)
         if rule is sp.Piecewise:
@@ -145,7 +146,7 @@ class Differentiator:
     def _doit(self, expr: sp.Basic, hints: dict[str, object]) -> sp.Basic:
         if "deep" in hints:
             return expr.doit(**hints)
-        owner = _owner(type(expr), "doit")
+        owner = defining_class(type(expr), "doit")
         if owner is sp.Atom:
             return expr
         if owner is sp.Basic:

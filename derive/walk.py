@@ -112,3 +112,56 @@ class SymbolReplacer:
                     else:
                         done[node] = (node, False)
         return done[expr][0]
+
+
+class Inside:
+    """The parts of some types inside each expression, remembered per part across calls.
+
+    ``found(expr)`` lists the parts of ``expr`` that are of one of the types, each once, in the
+    order in which :func:`distinct` meets them (their first appearance in
+    ``sp.preorder_traversal``). A sequence of expressions that share most of their parts (the
+    steps of a derivation: each rewrites a few parts of the one before) costs one visit per new
+    part, not one per part of every expression.
+    """
+
+    def __init__(self, *types: type) -> None:
+        self.types = types
+        self.found: dict[sp.Basic, tuple[sp.Basic, ...]] = {}
+
+    def __call__(self, expr: sp.Basic) -> tuple[sp.Basic, ...]:
+        found = self.found
+        if expr not in found:
+            for node in bottom_up(expr, found):
+                own = (node,) if isinstance(node, self.types) else ()
+                parts = [found[a] for a in node.args if found[a]]
+                if not parts:
+                    found[node] = own
+                elif len(parts) == 1 and not own:
+                    found[node] = parts[0]
+                else:  # first appearances in preorder: the node itself, then each argument's in turn
+                    found[node] = tuple(dict.fromkeys(own + tuple(p for part in parts for p in part)))
+        return found[expr]
+
+    def xreplace(self, expr: sp.Basic, rule: dict[sp.Basic, sp.Basic]) -> sp.Basic:
+        """``expr.xreplace(rule)`` for a ``rule`` whose keys are all of the types, walking only
+        down the parts that hold one (no other part can hold a key, so it stays as it is)."""
+        self(expr)
+        return self._xreplace(expr, rule, {})[0]
+
+    def _xreplace(
+        self, expr: sp.Basic, rule: dict[sp.Basic, sp.Basic], done: dict[sp.Basic, tuple[sp.Basic, bool]]
+    ) -> tuple[sp.Basic, bool]:
+        # the same steps as SymPy's Basic._xreplace: a replaced part counts as a change even when
+        # its replacement is equal to it, and a changed part is rebuilt (evaluated) from its args
+        if expr in rule:
+            return rule[expr], True
+        if not self.found[expr]:
+            return expr, False
+        if expr not in done:
+            args, changed = [], False
+            for a in expr.args:
+                new, a_changed = self._xreplace(a, rule, done)
+                args.append(new)
+                changed |= a_changed
+            done[expr] = (expr.func(*args), True) if changed else (expr, False)
+        return done[expr]

@@ -208,3 +208,26 @@ def test_depth_100_nesting_is_derived_and_verified() -> None:
     derivation = differentiate(expr)
     assert derivation.ok
     assert len(derivation.definitions) == 99  # cos(x) at the bottom needs no name
+
+
+F = sp.Function("f")
+t = sp.Symbol("t")
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sp.sin(x) * sp.cos(y) + 3,
+        sp.Integer(7),
+        sp.Subs(sp.Derivative(F(t), t), t, x),  # the bound t is not free; x is
+        sp.Derivative(F(t), t),
+        sp.Integral(x * y, (x, 0, 1)),  # x is bound: only y is free
+        sp.Piecewise((x, y > 0), (y, True)),
+        sp.Lambda(x, x + y),
+    ],
+)
+def test_the_dispatchers_dependence_is_free_symbols(expr: sp.Basic) -> None:
+    from derive.rules import _depends
+
+    for variable in (x, y, t):
+        assert _depends(expr, variable) == (variable in expr.free_symbols)
