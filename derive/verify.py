@@ -1022,22 +1022,38 @@ class _NameSpace:
         # every part of every line read so far, as read: the lines of a chain share most of their
         # parts, and a part met again is not walked again (a deep chain would walk it per line)
         self.rebuilt: dict[sp.Basic, sp.Basic] = {}
+        self.above: set[sp.Basic] = set()  # the parts that are or hold a derivative
         self.free: dict[sp.Basic, frozenset[sp.Basic]] = {}
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
-        """``expr`` with every derivative carried out (inner ones first, as ``replace`` does),
-        each distinct part rebuilt once for all the lines."""
+        """``expr`` with every derivative carried out, each distinct part rebuilt once for all
+        the lines. As ``xreplace`` does, every part above a derivative is built anew, so a line
+        written unevaluated, 3·(x² + y²·y'), is read evaluated, 3·x² + 3·y²·y', even where the
+        derivative stays as it is; derivatives inside derivatives are carried out inner ones
+        first, as ``replace`` does."""
         if expr not in self.read:
             for node in bottom_up(expr, self.rebuilt):
-                args = tuple(self.rebuilt[a] for a in node.args)
-                made = node if args == node.args else node.func(*args)
                 if isinstance(node, sp.Derivative):
+                    if any(a in self.above for a in node.args):
+                        self.read[expr] = self._inner_first(expr)
+                        return self.read[expr]
                     if any(v != self.x for v in node.variables):
                         raise _CannotCheck("a derivative with respect to another quantity")
-                    made = self.carried_out(made)
-                self.rebuilt[node] = made
+                    self.rebuilt[node] = self.carried_out(node)
+                    self.above.add(node)
+                elif any(a in self.above for a in node.args):
+                    self.rebuilt[node] = node.func(*(self.rebuilt[a] for a in node.args))
+                    self.above.add(node)
+                else:
+                    self.rebuilt[node] = node
             self.read[expr] = self.rebuilt[expr]
         return self.read[expr]
+
+    def _inner_first(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with derivatives inside derivatives: carried out inner ones first."""
+        if any(v != self.x for d in atoms(expr, sp.Derivative) for v in d.variables):
+            raise _CannotCheck("a derivative with respect to another quantity")
+        return expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
 
     def free_symbols(self, expr: sp.Basic) -> frozenset[sp.Basic]:
         """``expr.free_symbols``, each distinct part asked once for all the lines."""
