@@ -988,7 +988,9 @@ def _case_continues(
     otherwise (the case is then checked directly). Only proofs chain: a rewrite shown by
     numbers alone, or a line above that was, leaves the case to the direct check."""
     held = expander.proved.get((lhs, above, budget))
-    if held is None or held.status is not Status.SYMBOLIC:
+    # a = b for x in A and b = c for x in B give a = c only in A ∩ B, and the middle line may be
+    # defined on less of the line than either end: only proofs that hold everywhere chain
+    if held is None or held.status is not Status.SYMBOLIC or held.where is not None:
         return None
     rewrite = expander.proved.get((above, rhs, budget))
     if rewrite is None:
@@ -996,7 +998,7 @@ def _case_continues(
             above, rhs, definitions, derivation.variable, budget, expander
         )
         expander.proved[(above, rhs, budget)] = rewrite
-    if rewrite.status is not Status.SYMBOLIC:
+    if rewrite.status is not Status.SYMBOLIC or rewrite.where is not None:
         return None
     return Verdict(Status.SYMBOLIC, f"{rewrite.method} with the line above")
 

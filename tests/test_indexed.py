@@ -172,3 +172,26 @@ With $s = \sum_{j=1}^{n} w_j z_j^2$:
     assert [s.verdict for s in checked.steps] == alone
     assert [v.status for v in alone] == ["symbolic", "symbolic", "failed"]
     assert alone[2].method == "in the case n = 1, i = 1: the sides differ"
+
+
+def test_a_line_above_true_only_where_it_is_defined_does_not_carry_a_wrong_rewrite() -> None:
+    """The middle line 2·ln z − ln z² + z has a value only for z > 0, and there it equals both
+    the derivative z and |z|: chaining the two proofs would prove z = |z| everywhere. The last
+    line is wrong for z < 0 and must fail there."""
+    from derive.read.documents import read_document
+    from derive.verify import verify
+
+    document = read_document(
+        r"""
+With $E = \frac{1}{2} \sum_{k=1}^{n} a_k^2$:
+\begin{align}
+\frac{\partial E}{\partial a_i} &= 2 \ln a_i - \ln\left(a_i^2\right) + a_i \\
+&= \left| a_i \right|
+\end{align}
+""",
+        "latex",
+    )
+    middle, last = verify(document).steps
+    assert middle.verdict.status == "symbolic"
+    assert last.verdict.status == "failed"
+    assert last.verdict.point and all(float(value) < 0 for _, value in last.verdict.point)
