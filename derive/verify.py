@@ -54,8 +54,8 @@ from .evidence import (
 )
 from .model import Definition, Derivation, Status, Step, Verdict
 from .sizes import expansion_safe
-from .sympydiff import Differentiator
-from .walk import SymbolReplacer, atoms, bottom_up, contains, distinct
+from .sympydiff import Differentiator, defining_class
+from .walk import Inside, SymbolReplacer, atoms, bottom_up, contains, distinct
 
 
 @dataclass(frozen=True)
@@ -201,11 +201,6 @@ class Expander:
             for _ in range(int(count)):
                 result = self.calculus.diff(result, self.variable) / inner
         return result
-
-
-def _owner(cls: type, attribute: str) -> type | None:
-    """The class in ``cls``'s method resolution order that defines ``attribute``."""
-    return next((k for k in cls.__mro__ if attribute in k.__dict__), None)
 
 
 def _between_jumps(derivative: sp.Derivative) -> sp.Basic:
@@ -1021,46 +1016,31 @@ class _NameSpace:
         self.busy: set[sp.Basic] = set()
         self.read: dict[sp.Basic, sp.Basic] = {}  # each line is read once, as the step and as the line above
         self.folded: dict[sp.Basic, sp.Basic] = {}
-        # every part of every line read so far, as read: the lines of a chain share most of their
-        # parts, and a part met again is not walked again (a deep chain would walk it per line)
-        self.rebuilt: dict[sp.Basic, sp.Basic] = {}
-        self.above: set[sp.Basic] = set()  # the parts that are or hold a derivative
+        # the derivatives in each part of every line read so far: the lines of a chain share most
+        # of their parts, and a part met again is not walked again (a deep chain would walk it per line)
+        self.inside = Inside(sp.Derivative)
         self.free: dict[sp.Basic, frozenset[sp.Basic]] = {}
 
     def __call__(self, expr: sp.Basic) -> sp.Basic:
-        """``expr`` with every derivative carried out, each distinct part rebuilt once for all
-        the lines. As ``xreplace`` does, every part above a derivative is built anew, so a line
-        written unevaluated, 3·(x² + y²·y'), is read evaluated, 3·x² + 3·y²·y', even where the
-        derivative stays as it is; derivatives inside derivatives are carried out inner ones
-        first, as ``replace`` does."""
+        """``expr`` with every derivative carried out, each line's derivatives found among the
+        parts not met in an earlier line. As ``xreplace`` does, every part above a derivative is
+        built anew, so a line written unevaluated, 3·(x² + y²·y'), is read evaluated,
+        3·x² + 3·y²·y', even where the derivative stays as it is; derivatives inside derivatives
+        are carried out inner ones first, as ``replace`` does."""
         if expr not in self.read:
-            for node in bottom_up(expr, self.rebuilt):
-                if isinstance(node, sp.Derivative):
-                    if any(a in self.above for a in node.args):
-                        self.read[expr] = self._inner_first(expr)
-                        return self.read[expr]
-                    if any(v != self.x for v in node.variables):
-                        raise _CannotCheck("a derivative with respect to another quantity")
-                    self.rebuilt[node] = self.carried_out(node)
-                    self.above.add(node)
-                elif any(a in self.above for a in node.args):
-                    self.rebuilt[node] = node.func(*(self.rebuilt[a] for a in node.args))
-                    self.above.add(node)
-                else:
-                    self.rebuilt[node] = node
-            self.read[expr] = self.rebuilt[expr]
+            found = self.inside(expr)
+            if any(v != self.x for d in found for v in d.variables):
+                raise _CannotCheck("a derivative with respect to another quantity")
+            if any(self.inside(d.expr) for d in found):  # inner ones first, as replace does
+                self.read[expr] = expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
+            else:  # one pass that rebuilds only the paths down to the derivatives
+                self.read[expr] = self.inside.xreplace(expr, {d: self.carried_out(d) for d in found})
         return self.read[expr]
-
-    def _inner_first(self, expr: sp.Basic) -> sp.Basic:
-        """``expr`` with derivatives inside derivatives: carried out inner ones first."""
-        if any(v != self.x for d in atoms(expr, sp.Derivative) for v in d.variables):
-            raise _CannotCheck("a derivative with respect to another quantity")
-        return expr.replace(lambda e: isinstance(e, sp.Derivative), self.carried_out)
 
     def free_symbols(self, expr: sp.Basic) -> frozenset[sp.Basic]:
         """``expr.free_symbols``, each distinct part asked once for all the lines."""
         for node in bottom_up(expr, self.free):
-            if _owner(type(node), "free_symbols") is sp.Basic:  # the union of its parts'
+            if defining_class(type(node), "free_symbols") is sp.Basic:  # the union of its parts'
                 self.free[node] = frozenset().union(*(self.free[a] for a in node.args))
             else:  # a symbol, or a part that binds some (a derivative, a sum)
                 self.free[node] = frozenset(node.free_symbols)
