@@ -160,6 +160,28 @@ def _concrete(
     return result.xreplace(elements)
 
 
+def lifted(
+    condition: sp.Basic, claim: Iterable[sp.Basic], instance: Instance, functions: Iterable[str] = ()
+) -> sp.Basic | None:
+    """``condition``, found for the concrete case ``instance``, written in the claim's own
+    indexed names: ``z_1 > 0`` in the case i = 1 is ``z[i] > 0``. None when it speaks of an
+    element the claim names only through a sum (``z_2`` there), which no indexed name stands
+    for. Where two names are the same element in this case (``z[i]``, ``z[j]`` at i = j), either
+    one states the case's condition exactly."""
+    functions = frozenset(functions)
+    names: dict[sp.Basic, sp.Basic] = {}
+    plain: set[sp.Basic] = set()
+    for expr in claim:
+        found = atoms(expr, sp.Indexed, AppliedUndef, sp.Symbol)
+        plain |= {node for node in found if isinstance(node, sp.Symbol)}
+        for node in sorted(found - plain, key=sp.default_sort_key):
+            if isinstance(node, sp.Indexed) or node.func.__name__ in functions:
+                names.setdefault(concrete(node, instance.substitution, functions), node)
+    if not all(symbol in names or symbol in plain for symbol in condition.free_symbols):
+        return None
+    return condition.xreplace(names)
+
+
 def instances(
     lhs: sp.Basic,
     rhs: sp.Basic,

@@ -925,6 +925,8 @@ def _by_instances(
     )
     functions = indexed.indexed_functions(derivation.definitions)
     kinds = set()
+    where: list[sp.Basic] = []  # a case proved only on part of the line limits the whole claim
+    unstated: Verdict | None = None  # ...and one whose part has no name in the claim leaves it open
     for case in cases_:
         definitions = indexed.concrete_definitions(derivation.definitions, case)
         expander = shared.sibling(definitions)
@@ -939,8 +941,21 @@ def _by_instances(
         if not verdict.ok:
             return replace(verdict, method=f"in the case {case.description}: {verdict.method}")
         kinds.add(verdict.status)
+        if verdict.where is not None:
+            general = indexed.lifted(verdict.where, (step.lhs, step.rhs), case, functions)
+            if general is not None:
+                where.append(general)
+            elif unstated is None:  # a later case may still refute the claim
+                unstated = Verdict(
+                    Status.UNDECIDED,
+                    f"in the case {case.description} it holds only for {verdict.condition_text()}, "
+                    "a condition not stated in the claim's own names",
+                )
+    if unstated is not None:
+        return unstated
     status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
-    return Verdict(status, f"in each of its {len(cases_)} concrete cases (sizes 1 to 4, every index)")
+    method = f"in each of its {len(cases_)} concrete cases (sizes 1 to 4, every index)"
+    return Verdict(status, method, where=sp.And(*where) if where else None)
 
 
 def _by_common_factors(left: sp.Basic, right: sp.Basic, budget: Budget, expander: Expander) -> Verdict | None:

@@ -195,3 +195,34 @@ With $E = \frac{1}{2} \sum_{k=1}^{n} a_k^2$:
     assert middle.verdict.status == "symbolic"
     assert last.verdict.status == "failed"
     assert last.verdict.point and all(float(value) < 0 for _, value in last.verdict.point)
+
+
+def _verdicts(text: str) -> list:
+    from derive.read.documents import read_document
+    from derive.verify import verify
+
+    return [step.verdict for step in verify(read_document(text, "markdown")).steps]
+
+
+def test_a_claim_proved_in_each_case_only_on_part_of_the_line_says_where_in_its_own_names() -> None:
+    """2·ln z_i − ln z_i² + z_i is z_i only where z_i > 0; each concrete case is proved there
+    and nowhere else, so the claim about every i holds for z[i] > 0, not everywhere."""
+    (verdict,) = _verdicts(
+        "$E = \\frac{1}{2} \\sum_{k=1}^{n} z_k^2$\n\n"
+        "$$\\frac{\\partial E}{\\partial z_i} = 2 \\ln z_i - \\ln\\left(z_i^2\\right) + z_i$$\n"
+    )
+    assert verdict.status == "symbolic"
+    assert verdict.where == (sp.Indexed("z", sp.Symbol("i", integer=True)) > 0)
+    assert verdict.condition_text() == "z[i] > 0"
+
+
+def test_a_case_condition_on_elements_the_claim_only_sums_over_leaves_the_claim_undecided() -> None:
+    """Where each case holds (z_1 + z_2 > 0 at n = 2) names elements the claim reaches only
+    through its sum: no condition in the claim's names states it, so no ✓ is given."""
+    (verdict,) = _verdicts(
+        "$E = \\frac{1}{2} \\sum_{k=1}^{n} z_k^2$\n\n"
+        "$$\\frac{\\partial E}{\\partial z_i} = z_i + 2\\ln\\left(\\sum_{k=1}^{n} z_k\\right)"
+        " - \\ln\\left(\\left(\\sum_{k=1}^{n} z_k\\right)^2\\right)$$\n"
+    )
+    assert verdict.status == "undecided"
+    assert "z_1 + z_2 > 0" in verdict.method
