@@ -18,12 +18,14 @@ Every printer here prints each distinct sub-expression once (:class:`derive.memo
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Literal
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.conventions import requires_partial
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty import pretty_symbology, stringpict
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
@@ -31,6 +33,22 @@ from sympy.printing.str import StrPrinter
 from .errors import DeriveError
 from .formats import LOG_NOTATIONS
 from .memo import PrintsOnce, kept, printed_once
+
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(pretty_symbology._remove_combining)) + "]"
+)
+
+
+def line_width(line: str) -> int:
+    """How many cells ``line`` takes: SymPy's ``line_width`` (combining accents take none),
+    counted without building a copy of the line through ``str.translate``, which looks up every
+    character of a non-ASCII line in a dict. The 2-D printer measures every line of a picture
+    each time it joins two pictures, so at depth 250 SymPy's version was most of ``-f pretty``."""
+    return len(line) if line.isascii() else len(line) - len(_COMBINING.findall(line))
+
+
+# the same answer for every string, so it stands in for SymPy's wherever SymPy's is looked up
+pretty_symbology.line_width = stringpict.line_width = line_width
 
 
 def is_unevaluated(expr: sp.Basic) -> bool:

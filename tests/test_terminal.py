@@ -180,3 +180,21 @@ def test_each_equation_is_pretty_printed_once(monkeypatch: pytest.MonkeyPatch, s
     for width in WIDTHS:
         Console(file=io.StringIO(), width=width).print(view)
     assert len(calls) == built
+
+
+def test_the_width_of_a_line_is_sympys_for_every_character() -> None:
+    """derive measures the 2-D art's lines with its own ``line_width``, which it puts in place of
+    SymPy's: it must count every code point as SymPy does (combining accents take no cell)."""
+    from sympy.printing.pretty import pretty_symbology
+
+    from derive.printing import line_width
+
+    def sympys(line: str) -> int:
+        return len(line.translate(pretty_symbology._remove_combining))
+
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(text), 101):
+        piece = text[start : start + 101]
+        assert line_width(piece) == sympys(piece)
+    accents = "".join(chr(c) for c in sorted(pretty_symbology._remove_combining))
+    assert line_width("x" + accents + "⋅y") == 3

@@ -12,6 +12,7 @@ counterexample is shown in full.
 
 from __future__ import annotations
 
+import bisect
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -160,13 +161,13 @@ def _dedent(lines: list[str]) -> list[str]:
     return [line[margin:].rstrip() for line in lines]
 
 
-def _breaks(rows: list[str], baseline: int) -> dict[int, int]:
-    """Columns where the art may be broken, each with a cost: ``+``/``−`` outside every bracket
-    cost 0, ``⋅`` outside brackets 1, and each level of brackets around the operator adds 2. A
-    column is a candidate only where every other row is blank, so no fraction, root or exponent
-    is split."""
+def _breaks(rows: list[str], baseline: int) -> list[tuple[int, int]]:
+    """Columns where the art may be broken, left to right, each with a cost: ``+``/``−`` outside
+    every bracket cost 0, ``⋅`` outside brackets 1, and each level of brackets around the
+    operator adds 2. A column is a candidate only where every other row is blank, so no
+    fraction, root or exponent is split."""
     line = rows[baseline]
-    found: dict[int, int] = {}
+    found: list[tuple[int, int]] = []
     depth = 0
     for column, cell in enumerate(line):
         if cell in _OPENING:
@@ -181,14 +182,18 @@ def _breaks(rows: list[str], baseline: int) -> dict[int, int]:
             continue
         clear = (row[column : column + size] for index, row in enumerate(rows) if index != baseline)
         if not any(part.strip() for part in clear):
-            found[column] = cost + 2 * depth
+            found.append((column, cost + 2 * depth))
     return found
 
 
-def _break_in(breaks: dict[int, int], start: int, room: int) -> int:
+def _break_in(breaks: list[tuple[int, int]], start: int, room: int) -> int:
     """Where the piece that begins at ``start`` ends: the cheapest break that fills at least a
-    third of the room (the rightmost of equal cost), else any break, else a cut at the edge."""
-    window = [(cost, column) for column, cost in breaks.items() if start < column <= start + room]
+    third of the room (the rightmost of equal cost), else any break, else a cut at the edge.
+    Only the breaks within the room are looked at: a line of a deep chain is broken into
+    thousands of pieces."""
+    first = bisect.bisect_right(breaks, start, key=lambda item: item[0])
+    last = bisect.bisect_right(breaks, start + room, key=lambda item: item[0])
+    window = [(cost, column) for column, cost in breaks[first:last]]
     filled = [(cost, column) for cost, column in window if column - start >= room // 3]
     choice = min(filled or window, key=lambda item: (item[0], -item[1]), default=None)
     return choice[1] if choice is not None else start + room
