@@ -54,6 +54,9 @@ class Outcome(Enum):
     UNDEFINED = "undefined"  # neither side is real and finite here: not evidence
     ONE_SIDED = "one-sided"  # exactly one side is real and finite: outside the common domain
     UNCLEAR = "unclear"
+    # the sides agree to the last precision a quick probe asked for, below AGREE_AT: it ends the
+    # probe's search for a counterexample there, and is no evidence that the claim holds
+    CLOSE = "close"
 
 
 @dataclass(frozen=True)
@@ -315,10 +318,7 @@ class Sampler:
                     tiny = vouched_nonzero(self.difference, point, _WITNESS_DIGITS if wide else 0)
                     if tiny is not None:
                         return Sample(point, Outcome.DIFFER, left, right, tiny)
-                    # agreement below AGREE_AT digits (a quick probe) is not evidence
-                    return Sample(
-                        point, Outcome.AGREE if digits >= AGREE_AT else Outcome.UNCLEAR, left, right
-                    )
+                    return Sample(point, Outcome.AGREE if digits >= AGREE_AT else Outcome.CLOSE, left, right)
                 previous = None
                 continue
             if previous is not None and abs(gap - previous) <= gap / 1000:
@@ -337,7 +337,8 @@ class Sampler:
                 continue
             sample = self.sample(point, last)
             tally.samples.append(sample)
-            if sample.outcome is Outcome.DIFFER or tally.count(Outcome.AGREE) >= wanted:
+            agreed = tally.count(Outcome.AGREE) + tally.count(Outcome.CLOSE)
+            if sample.outcome is Outcome.DIFFER or agreed >= wanted:
                 break
         return tally
 
