@@ -120,9 +120,12 @@ def concrete(
     Derivatives are kept (unevaluated) but now taken by plain symbols, so the verifier can
     evaluate them as it does any other derivative.
     """
-    # only the symbols that occur in expr change it: the cases of one size share the result
-    present = atoms(expr, sp.Symbol)
-    relevant = tuple((symbol, value) for symbol, value in substitution if symbol in present)
+    # only the symbols that occur in expr change it: the cases of one size share the result. A
+    # letter is one quantity wherever it stands: the n of n(n + 1)/2 is the bound of Σ_{k=1}^{n}
+    # even where the reader gave the bound, an integer, other assumptions than the plain n
+    values = {symbol.name: value for symbol, value in substitution}
+    present = sorted(atoms(expr, sp.Symbol), key=sp.default_sort_key)
+    relevant = tuple((symbol, values[symbol.name]) for symbol in present if symbol.name in values)
     return _concrete(expr, relevant, frozenset(functions))
 
 
@@ -158,6 +161,45 @@ def _concrete(
         }
     )
     return result.xreplace(elements)
+
+
+def every_case(
+    lhs: sp.Basic, rhs: sp.Basic, condition: sp.Basic | None = None, definitions: Iterable[Definition] = ()
+) -> bool:
+    """Whether the concrete cases of :func:`instances` are all the cases the claim speaks of, so
+    that proving each proves the claim. A claim about every size n is not covered by n = 1 … 4
+    (Σₖ (k−1)(k−2)(k−3)(k−4)·x = 0 holds up to n = 4 only). Without sums and products, an index
+    that stands only in subscripts and Kronecker deltas matters only through which indices and
+    subscript numbers it equals, and the index values 1 … 4 give every such pattern when there
+    are at most four indices and numbers together, each number from 1 to 4. An index in
+    arithmetic (i·x, x^i) is not covered."""
+    definitions = tuple(definitions)
+    exprs = [e for e in (lhs, rhs, condition, *(d.rhs for d in definitions)) if e is not None]
+    if any(e.has(sp.Sum, sp.Product) for e in exprs):
+        return False
+    functions = indexed_functions(definitions)
+    indices = set(free_indices(*exprs))
+    for definition in definitions:
+        if isinstance(definition.lhs, AppliedUndef) and definition.lhs.func.__name__ in functions:
+            indices |= set(definition.lhs.args)
+    numbers: set[sp.Basic] = set()
+    for expr in exprs:
+        positions = {}
+        for node in atoms(expr, sp.Indexed, sp.KroneckerDelta, AppliedUndef):
+            if isinstance(node, sp.Indexed):
+                subscripts = node.indices
+            elif isinstance(node, sp.KroneckerDelta) or node.func.__name__ in functions:
+                subscripts = node.args
+            else:
+                continue
+            if not all(p.is_Integer or p in indices for p in subscripts):
+                return False  # z_{i+1}, δ_{i,2j}: arithmetic on an index
+            numbers |= {p for p in subscripts if p.is_Integer}
+            positions[node] = sp.Dummy()
+        names = {index.name for index in indices}  # a letter is one quantity (see concrete)
+        if any(s.name in names for s in expr.xreplace(positions).free_symbols):
+            return False  # an index outside every subscript: i·x, x^i
+    return all(1 <= int(n) <= max(SIZES) for n in numbers) and len(indices) + len(numbers) <= max(SIZES)
 
 
 def lifted(

@@ -52,7 +52,7 @@ from .evidence import (
     value,
     vouched_nonzero,
 )
-from .model import Definition, Derivation, Status, Step, Verdict
+from .model import Definition, Derivation, Status, Step, Verdict, condition_text
 from .sizes import expansion_safe
 from .sympydiff import Differentiator, defining_class
 from .walk import Inside, SymbolReplacer, atoms, bottom_up, contains, distinct
@@ -925,7 +925,7 @@ def _by_instances(
     )
     functions = indexed.indexed_functions(derivation.definitions)
     kinds = set()
-    where: list[sp.Basic] = []  # a case proved only on part of the line limits the whole claim
+    where: dict[sp.Basic, str] = {}  # a case proved only on part of the line: where, and in which case
     unstated: Verdict | None = None  # ...and one whose part has no name in the claim leaves it open
     for case in cases_:
         definitions = indexed.concrete_definitions(derivation.definitions, case)
@@ -944,7 +944,7 @@ def _by_instances(
         if verdict.where is not None:
             general = indexed.lifted(verdict.where, (step.lhs, step.rhs), case, functions)
             if general is not None:
-                where.append(general)
+                where.setdefault(general, case.description)
             elif unstated is None:  # a later case may still refute the claim
                 unstated = Verdict(
                     Status.UNDECIDED,
@@ -953,9 +953,17 @@ def _by_instances(
                 )
     if unstated is not None:
         return unstated
-    status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
+    if len(where) > 1:  # z[i] < 0 at i = 1 and z[i] > 0 elsewhere: no one condition says it
+        shown = "; ".join(f"{condition_text(c)} in the case {case}" for c, case in where.items())
+        return Verdict(
+            Status.UNDECIDED, f"it holds on a part of the line that differs between the cases ({shown})"
+        )
     method = f"in each of its {len(cases_)} concrete cases (sizes 1 to 4, every index)"
-    return Verdict(status, method, where=sp.And(*where) if where else None)
+    if not indexed.every_case(step.lhs, step.rhs, step.condition, derivation.definitions):
+        kinds.add(Status.NUMERIC)  # sizes 1 to 4 are evidence about every size, not a proof
+        method += "; not proved for larger sizes or indices"
+    status = Status.NUMERIC if Status.NUMERIC in kinds else Status.SYMBOLIC
+    return Verdict(status, method, where=next(iter(where), None))
 
 
 def _by_common_factors(left: sp.Basic, right: sp.Basic, budget: Budget, expander: Expander) -> Verdict | None:

@@ -170,7 +170,7 @@ With $s = \sum_{j=1}^{n} w_j z_j^2$:
     checked = verify(document)
     alone = [verify_step(step, document) for step in document.steps]
     assert [s.verdict for s in checked.steps] == alone
-    assert [v.status for v in alone] == ["symbolic", "symbolic", "failed"]
+    assert [v.status for v in alone] == ["numeric", "numeric", "failed"]
     assert alone[2].method == "in the case n = 1, i = 1: the sides differ"
 
 
@@ -192,7 +192,7 @@ With $E = \frac{1}{2} \sum_{k=1}^{n} a_k^2$:
         "latex",
     )
     middle, last = verify(document).steps
-    assert middle.verdict.status == "symbolic"
+    assert middle.verdict.status == "numeric"
     assert last.verdict.status == "failed"
     assert last.verdict.point and all(float(value) < 0 for _, value in last.verdict.point)
 
@@ -211,7 +211,7 @@ def test_a_claim_proved_in_each_case_only_on_part_of_the_line_says_where_in_its_
         "$E = \\frac{1}{2} \\sum_{k=1}^{n} z_k^2$\n\n"
         "$$\\frac{\\partial E}{\\partial z_i} = 2 \\ln z_i - \\ln\\left(z_i^2\\right) + z_i$$\n"
     )
-    assert verdict.status == "symbolic"
+    assert verdict.status == "numeric"  # sizes 1 to 4: evidence about every n, not a proof
     assert verdict.where == (sp.Indexed("z", sp.Symbol("i", integer=True)) > 0)
     assert verdict.condition_text() == "z[i] > 0"
 
@@ -226,3 +226,44 @@ def test_a_case_condition_on_elements_the_claim_only_sums_over_leaves_the_claim_
     )
     assert verdict.status == "undecided"
     assert "z_1 + z_2 > 0" in verdict.method
+
+
+def test_a_claim_that_holds_on_a_different_part_of_the_line_in_each_case_is_left_undecided() -> None:
+    """At i = 1 the claim holds for z_1 < 0, at every other i for z_i > 0: written in the claim's
+    names the two parts are z[i] < 0 and z[i] > 0, and no one condition on z[i] says where it
+    holds (both together hold nowhere)."""
+    (verdict,) = _verdicts("$$2\\ln\\left(z_i - 2 z_i \\delta_{i1}\\right) = \\ln\\left(z_i^2\\right)$$\n")
+    assert verdict.status == "undecided"
+    assert "z[i] < 0 in the case i = 1" in verdict.method
+
+
+def test_a_claim_about_every_size_is_not_proved_by_sizes_1_to_4() -> None:
+    """Σ_{k=1}^{n} (k−1)(k−2)(k−3)(k−4)·x is 0 up to n = 4 and 24x at n = 5: the concrete cases
+    are evidence, and the verdict must not be a proof."""
+    (verdict,) = _verdicts("$$\\sum_{k=1}^{n} (k-1)(k-2)(k-3)(k-4) x = 0$$\n")
+    assert verdict.status == "numeric"
+    assert "not proved for larger sizes" in verdict.method
+
+
+def test_the_size_outside_a_sum_is_the_same_n_as_its_bound() -> None:
+    """The n of n(n + 1)/2 is the n that bounds the sum, though the reader makes the bound an
+    integer: Gauss's sum holds in every case (it was refuted at n = 0.009 as a separate n)."""
+    first, second, wrong = _verdicts(
+        "$$\\sum_{k=1}^{n} 1 = n$$\n\n$$\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$$\n\n$$= \\frac{n^2}{2}$$\n"
+    )
+    assert first.status == second.status == "numeric"
+    assert wrong.status == "failed" and "n = 1" in wrong.method
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        # indices only in subscripts: the values 1 to 4 give every pattern of equal indices
+        ("\\frac{\\partial}{\\partial z_i} \\left(z_i z_j\\right) = z_j + z_i \\delta_{ij}", "symbolic"),
+        # an index in arithmetic is not covered: (i−1)(i−2)(i−3)(i−4) is 0 up to i = 4
+        ("(i-1)(i-2)(i-3)(i-4) z_i = 0", "numeric"),
+    ],
+)
+def test_an_index_proves_every_case_only_when_it_stands_in_subscripts(claim: str, status: str) -> None:
+    (verdict,) = _verdicts(f"$${claim}$$\n")
+    assert verdict.status == status

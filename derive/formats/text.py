@@ -162,6 +162,8 @@ def _verdict(step: Step) -> str:
         at = ", ".join(f"{name} = {value}" for name, value in verdict.point)
         text += f" at {at}:" if at else ":"
         text += f" the left side is {verdict.lhs_value}, the right side {verdict.rhs_value}"
+        if verdict.method and verdict.method != "the sides differ":  # which case of an indexed claim
+            text += f" ({verdict.method})"
         if verdict.where is not None:
             text += f"; holds for {verdict.condition_text()}"
     return text
