@@ -281,9 +281,17 @@ def _nesting(expr: sp.Basic) -> int:
 _EXP_NESTING = 2  # rewrite in exponentials only up to this depth
 
 
-def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: int = 6) -> str | None:
+def _symbolic_zero(
+    difference: sp.Expr,
+    budget: Budget,
+    first: int = 0,
+    last: int = 6,
+    known: dict[str, sp.Basic | None] | None = None,
+) -> str | None:
     """The name of the first rung that reduces ``difference`` to zero, if any (the rungs from
-    ``first`` up to ``last``; each only when the difference is small enough for it)."""
+    ``first`` up to ``last``; each only when the difference is small enough for it). ``known``
+    holds what a rung already gave for this difference (None: over budget or an error)."""
+    known = known or {}
     if not expansion_safe(difference):
         return None
     ops = sp.count_ops(difference)
@@ -303,7 +311,10 @@ def _symbolic_zero(difference: sp.Expr, budget: Budget, first: int = 0, last: in
         ("simplify in exp", budget.simplify_ops, lambda d: sp.simplify(d.rewrite(sp.exp))),
     )
     for name, limit, rung in rungs[first:last]:
-        if ops <= limit and _guarded(budget.work, lambda rung=rung: rung(difference)) == 0:
+        if ops > limit:
+            continue
+        reduced = known[name] if name in known else _guarded(budget.work, lambda rung=rung: rung(difference))
+        if reduced == 0:
             return name
     return None
 
@@ -467,6 +478,7 @@ class _Claim:
     ) -> None:
         self.left, self.right, self.condition, self.budget = left, right, condition, budget
         self.needs = needs
+        self.known: dict[str, sp.Basic | None] = {}  # what a rung of the ladder gave for left − right
         # a derivative at a corner has no value, whatever convention SymPy evaluates it by
         self.derivatives = derivatives
         self.symbols = sorted((left.free_symbols | right.free_symbols), key=lambda s: s.name)
@@ -490,7 +502,9 @@ class _Claim:
             return constant
         # simplify can spend minutes on a constant (a derivative's value at a point), which the
         # numeric rung decides to 120 digits in a moment
-        method = _symbolic_zero(difference, self.budget, first=1, last=6 if self.symbols else 4)
+        method = _symbolic_zero(
+            difference, self.budget, first=1, last=6 if self.symbols else 4, known=self.known
+        )
         if method:
             return Verdict(Status.SYMBOLIC, method)
         return (
@@ -543,6 +557,7 @@ class _Claim:
         if trig or _nesting(difference) > _EXP_NESTING or not expansion_safe(difference):
             return None
         reduced = _guarded(self.budget.work, lambda: _cancel_in_exp(difference))
+        self.known["cancel in exp"] = reduced  # the ladder's rung of that name gets the same
         if reduced is None or reduced == 0 or reduced.free_symbols or reduced.has(AppliedUndef):
             return None
         gap = vouched_nonzero(reduced, {})
