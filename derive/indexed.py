@@ -45,6 +45,7 @@ class Instance:
     rhs: sp.Basic
     substitution: tuple[tuple[sp.Symbol, int], ...]
     description: str  # "n = 3, i = 2, j = 1"
+    condition: sp.Basic | None = None  # the claim's condition in this case (z_1 > 0), if it has one
 
 
 def is_indexed(*exprs: sp.Basic | None) -> bool:
@@ -126,7 +127,13 @@ def concrete(
     values = {symbol.name: value for symbol, value in substitution}
     present = sorted(atoms(expr, sp.Symbol), key=sp.default_sort_key)
     relevant = tuple((symbol, values[symbol.name]) for symbol in present if symbol.name in values)
-    return _concrete(expr, relevant, frozenset(functions))
+    # an element the reader kept as one name, z_n (n is no index letter), is z_4 at n = 4
+    named = {}
+    for symbol in present:
+        base, _, suffix = symbol.name.rpartition("_")
+        if base and suffix and symbol.name not in values and all(letter in values for letter in suffix):
+            named[symbol] = sp.Symbol(f"{base}_{''.join(str(values[letter]) for letter in suffix)}")
+    return _concrete(expr.xreplace(named) if named else expr, relevant, frozenset(functions))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -178,6 +185,12 @@ def every_case(
     if any(e.has(sp.Sum, sp.Product) for e in exprs):
         return False
     functions = indexed_functions(definitions)
+    # an element named outright (z_5, w_1 := 0) is one more number the indices may equal: the
+    # reader keeps it as a name, so it is not counted below, and is not covered
+    labels = {str(node.base.label) for e in exprs for node in atoms(e, sp.Indexed)} | functions
+    names = {s.name for e in (*exprs, *(d.lhs for d in definitions)) for s in atoms(e, sp.Symbol)}
+    if any(name.rpartition("_")[0] in labels for name in names):
+        return False
     indices = set(free_indices(*exprs))
     for definition in definitions:
         if isinstance(definition.lhs, AppliedUndef) and definition.lhs.func.__name__ in functions:
@@ -257,10 +270,9 @@ def instances(
         ranges = [range(1, size + 1)] * len(indices)
         for values in itertools.product(*ranges):
             substitution = tuple([(s, size) for s in size_symbols] + list(zip(indices, values, strict=True)))
-            if condition is not None:
-                holds = condition.xreplace({s: sp.Integer(v) for s, v in substitution})
-                if holds is sp.false or holds == sp.false:
-                    continue
+            holds = None if condition is None else concrete(condition, substitution, functions)
+            if holds is sp.false or holds == sp.false:
+                continue
             if len(found) >= MAX_INSTANCES:
                 raise ValueError(f"more than {MAX_INSTANCES} cases: too many free indices to instantiate")
             description = ", ".join(f"{s} = {v}" for s, v in substitution)
@@ -270,6 +282,7 @@ def instances(
                     concrete(rhs, substitution, functions),
                     substitution,
                     description,
+                    None if holds is sp.true or holds == sp.true else holds,
                 )
             )
     return found

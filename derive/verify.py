@@ -943,15 +943,22 @@ def _by_instances(
     where: dict[sp.Basic, str] = {}  # a case proved only on part of the line: where, and in which case
     unstated: Verdict | None = None  # ...and one whose part has no name in the claim leaves it open
     for case in cases_:
-        definitions = indexed.concrete_definitions(derivation.definitions, case)
+        try:
+            definitions = indexed.concrete_definitions(derivation.definitions, case)
+            above = indexed.concrete(previous.rhs, case.substitution, functions) if continues else None  # type: ignore[union-attr]
+        except (ValueError, *_ERRORS) as exc:  # d/dn of a definition, at n = 1
+            failure = f"the case {case.description} could not be formed ({type(exc).__name__})"
+            return Verdict(Status.UNDECIDED, failure)
         expander = shared.sibling(definitions)
-        key = (case.lhs, case.rhs, budget)
+        # a case under a condition (z_1 > 0) is its own claim: it neither proves nor chains the plain one
+        key = (case.lhs, case.rhs, budget) + (() if case.condition is None else (case.condition,))
         verdict = expander.proved.get(key)
-        if verdict is None and continues:
-            above = indexed.concrete(previous.rhs, case.substitution, functions)  # type: ignore[union-attr]
+        if verdict is None and above is not None and case.condition is None:
             verdict = _case_continues(case.lhs, above, case.rhs, definitions, derivation, budget, expander)
         if verdict is None:
-            verdict = check_equation(case.lhs, case.rhs, definitions, derivation.variable, budget, expander)
+            verdict = check_equation(
+                case.lhs, case.rhs, definitions, derivation.variable, budget, expander, case.condition
+            )
         expander.proved[key] = verdict
         if not verdict.ok:
             return replace(verdict, method=f"in the case {case.description}: {verdict.method}")

@@ -267,3 +267,35 @@ def test_the_size_outside_a_sum_is_the_same_n_as_its_bound() -> None:
 def test_an_index_proves_every_case_only_when_it_stands_in_subscripts(claim: str, status: str) -> None:
     (verdict,) = _verdicts(f"$${claim}$$\n")
     assert verdict.status == status
+
+
+def test_an_element_named_outright_is_a_number_the_indices_may_equal() -> None:
+    """∂(z_1 + z_2 + z_3 + z_4)/∂z_i is 1 for i ≤ 4 and 0 at i = 5: a subscript written as a
+    number takes part in the cases without being counted among the subscripts, so index values
+    up to 4 do not cover the claim."""
+    (verdict,) = _verdicts(
+        "$$\\frac{\\partial}{\\partial z_i}\\left(z_1 + z_2 + z_3 + z_4\\right) = 1$$\n"
+    )
+    assert verdict.status == "numeric"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "\\sqrt{z_i^2} = z_i \\quad \\text{if } z_i > 0",
+        "|z_i| = -z_i \\quad \\text{if } z_i < 0",
+        # the n of the condition is the bound: the cases n = 1 and 2 are not claimed
+        "\\sum_{k=1}^{n} \\delta_{k3} = 1 \\quad \\text{if } n \\geq 3",
+        # z_n (n is no index letter, so the reader keeps it a name) is the n-th element
+        "\\sum_{k=1}^{n} z_k - \\sum_{k=1}^{n-1} z_k = z_n",
+    ],
+)
+def test_each_case_is_checked_under_the_claims_condition_and_names(claim: str) -> None:
+    (verdict,) = _verdicts(f"$${claim}$$\n")
+    assert verdict.ok, verdict.method
+
+
+def test_a_definition_that_cannot_be_made_concrete_leaves_the_claim_undecided() -> None:
+    """g = d/di (i·x) at i = 1 would be a derivative by the number 1."""
+    (verdict,) = _verdicts("Let $g = \\frac{d}{d i} \\left(i x\\right)$.\n\n$$g z_i = x z_i$$\n")
+    assert verdict.status == "undecided"
