@@ -741,3 +741,19 @@ def test_a_derivative_across_a_jump_is_claimed_only_where_it_exists(
     (step,) = check(claim + "\n", "text").steps
     assert step.verdict.status.value == status
     assert step.verdict.condition_text() == where
+
+
+def test_a_function_letter_defined_as_a_quantity_is_that_quantity() -> None:
+    """``Let f = x² sin x`` and then f': f is the defined quantity, as u would be, not an
+    unspecified function f(x) (which left every line undecided and a wrong one unflagged)."""
+    checked = check(
+        "Let $f = x^2 \\sin x$.\n\n$$f' = 2x \\sin x + x^2 \\cos x$$\n\n"
+        "$$\\frac{\\partial f}{\\partial x} = 2x \\sin x$$\n",
+        "markdown",
+    )
+    assert [s.verdict.status for s in checked.steps] == ["symbolic", "failed"]
+
+
+def test_a_function_letter_applied_to_an_argument_stays_a_function() -> None:
+    checked = check("$$f(x) = x^2 \\sin x$$\n\n$$f'(x) = 2x \\sin x + x^2 \\cos x$$\n", "markdown")
+    assert [s.verdict.status for s in checked.steps] == ["symbolic"]

@@ -500,6 +500,17 @@ _SCALAR = {
     name: re.compile(rf"\\{name}\s*(?:\^\s*\{{?\s*2\s*\}}?(?!\s*(?:\\left\s*)?\()|>|\\geq|\\neq)")
     for name in ("sigma", "phi", "varphi")
 }
+# function letters without a backslash, and each one written before an argument: f(x), f'(x),
+# f^{\prime}(x), g \left( x \right)
+_LETTER_FUNCTIONS = ("f", "g", "h", "F", "G", "H")
+_APPLIED = {
+    letter: re.compile(
+        rf"(?<![A-Za-z\\]){letter}\s*"
+        r"(?:'|\^\s*\{?\s*\\prime\s*\}?|\^\s*\{\s*\(\d+\)\s*\})*"  # f', f^{\prime}, f^{(2)}
+        r"\s*(?:\\left\s*)?\("
+    )
+    for letter in _LETTER_FUNCTIONS
+}
 _APPLIED_GREEK = re.compile(r"(?:\\|(?<![A-Za-z]))(sigma|phi|varphi)\s*(?:\\left\s*)?\(")
 # Greek letters typed in Unicode, as the names the readers give them (σ → sigma)
 _GREEK_NAMES = dict(
@@ -537,6 +548,21 @@ def _assemble(document: _Document, fmt: str, title: str, given: list[Definition]
         return _assemble_in(document, fmt, title, given, rooms)
 
 
+def _quantity_letters(claims: list[_Claim], everything: str, functions: dict[str, tuple]) -> frozenset[str]:
+    """Letters the reader takes for functions (f, g, h) that the document defines as a quantity,
+    ``f = x^2 \\sin x`` or ``f = \\frac{1}{n}\\sum …``, and never applies to an argument: ``f'`` and
+    ``∂f/∂m`` are then the derivatives of that quantity, as they are for ``u``."""
+    bare = {
+        claim.lhs.strip()
+        for claim in claims
+        if claim.lhs.strip() in _LETTER_FUNCTIONS
+        and (claim.relation == "=" or claim.relation in _DEFINITION_RELATIONS)
+    }
+    return frozenset(
+        letter for letter in bare if letter not in functions and not _APPLIED[letter].search(everything)
+    )
+
+
 def _assemble_in(
     document: _Document, fmt: str, title: str, given: list[Definition], rooms: ExitStack
 ) -> Derivation:
@@ -555,7 +581,7 @@ def _assemble_in(
         name
         for name in ("sigma", "phi", "varphi")
         if name not in functions and _SCALAR[name].search(everything)
-    )
+    ) | _quantity_letters(claims, everything, functions)
 
     def read(formula: str, line: int) -> sp.Basic:
         quoted = " ".join(formula.split())  # one line, backslashes as written
