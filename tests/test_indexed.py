@@ -273,9 +273,7 @@ def test_an_element_named_outright_is_a_number_the_indices_may_equal() -> None:
     """∂(z_1 + z_2 + z_3 + z_4)/∂z_i is 1 for i ≤ 4 and 0 at i = 5: a subscript written as a
     number takes part in the cases without being counted among the subscripts, so index values
     up to 4 do not cover the claim."""
-    (verdict,) = _verdicts(
-        "$$\\frac{\\partial}{\\partial z_i}\\left(z_1 + z_2 + z_3 + z_4\\right) = 1$$\n"
-    )
+    (verdict,) = _verdicts("$$\\frac{\\partial}{\\partial z_i}\\left(z_1 + z_2 + z_3 + z_4\\right) = 1$$\n")
     assert verdict.status == "numeric"
 
 
