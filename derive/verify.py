@@ -142,8 +142,10 @@ class Expander:
         return self.written[expr]
 
     def real_symbols(self, expr: sp.Basic) -> sp.Basic:
-        """``_real_symbols(expr)``, each part rebuilt once for all the claims."""
-        free = frozenset(expr.free_symbols)
+        """``_real_symbols(expr)``, each part rebuilt once for all the claims. Only the parts
+        with a symbol that changes are rebuilt: those the expander substituted are built with
+        real symbols already, and rebuilding them again was most of the check of a long sum."""
+        free = frozenset(s for s in expr.free_symbols if _real(s) is not s)
         if free not in self.reals:
             self.reals[free] = SymbolReplacer(_real, free.__contains__)
         return self.reals[free](expr)
