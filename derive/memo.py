@@ -9,10 +9,12 @@ same kind and settings, from one step to the next.
 
 SymPy's printers put the terms of a sum and the factors of a product in order with
 ``Expr.sort_key`` and ``Expr.as_ordered_terms``, which recurse through whole sub-trees and ask
-``Expr.is_number`` (uncached, itself recursive) of every factor. SymPy's own cache holds 1000
-entries, so on a chain hundreds of levels deep it evicts what it needs next and the ordering
-grows quadratically. Within :func:`printing_once` these three are answered from a table keyed by
-the exact expression (SymPy expressions are immutable, so each answer is a function of the tree):
+``Expr.is_number`` (uncached, itself recursive) of every factor; the LaTeX printer asks
+``has(Mod)`` and ``has(Integral, Product, Sum)`` of every factor, each a walk of the whole factor.
+SymPy's own cache holds 1000 entries, so on a chain hundreds of levels deep it evicts what it
+needs next and the ordering and bracketing grow quadratically. Within :func:`printing_once`
+these four (``has`` when asked about types only) are answered from a table keyed by the exact
+expression (SymPy expressions are immutable, so each answer is a function of the tree):
 the same answers, each computed once. Outside it, and in any thread not inside it, SymPy's own
 methods answer as before.
 
@@ -30,6 +32,8 @@ from typing import Any, ClassVar
 
 import sympy as sp
 from sympy.core.expr import Expr
+
+from .walk import bottom_up
 
 # what has been printed while one derivation is written: for each kind of printer (its class and
 # settings) the text of each sub-expression, and under "unevaluated" the answers of is_unevaluated
@@ -111,6 +115,7 @@ _SORT_KEY = Expr.sort_key
 _FRESH_SORT_KEY = Expr.sort_key.__wrapped__  # under SymPy's cacheit: the table replaces its cache
 _ORDERED_TERMS = Expr.as_ordered_terms
 _IS_NUMBER = Expr.is_number
+_HAS = sp.Basic.has
 _INSTALLED = threading.Lock()
 _users = 0  # printing_once contexts open in any thread; the kept methods are in place while > 0
 
@@ -152,6 +157,19 @@ def _is_number(self: Expr) -> bool:
         return answer
 
 
+def _kept_has(self: sp.Basic, *patterns: Any) -> bool:
+    shared = _SHARED.get()
+    types = all(isinstance(p, type) and issubclass(p, sp.Basic) for p in patterns)
+    if shared is None or not patterns or not types:
+        return _HAS(self, *patterns)  # type: ignore[no-any-return]
+    table = shared.setdefault(("has", patterns), {})
+    if self not in table:
+        # SymPy's answer for types: whether the part or any part inside it is one of them
+        for node in bottom_up(self, table):
+            table[node] = isinstance(node, patterns) or any(table[arg] for arg in node.args)
+    return table[self]  # type: ignore[no-any-return]
+
+
 def _ordering_kept(entering: bool) -> None:
     """Put the kept ordering methods in place when the first :func:`printing_once` opens (in any
     thread) and SymPy's own back when the last one closes. Each kept method answers from
@@ -164,3 +182,4 @@ def _ordering_kept(entering: bool) -> None:
             Expr.sort_key = _sort_key if kept_methods else _SORT_KEY  # type: ignore[method-assign]
             Expr.as_ordered_terms = _kept_ordered_terms if kept_methods else _ORDERED_TERMS  # type: ignore[method-assign]
             Expr.is_number = property(_is_number) if kept_methods else _IS_NUMBER  # type: ignore[method-assign, assignment]
+            sp.Basic.has = _kept_has if kept_methods else _HAS  # type: ignore[method-assign]
