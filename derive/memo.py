@@ -33,11 +33,12 @@ from typing import Any, ClassVar
 import sympy as sp
 from sympy.core.expr import Expr
 
-from .walk import bottom_up
+from .walk import Inside
 
 # what has been printed while one derivation is written: for each kind of printer (its class and
-# settings) the text of each sub-expression, and under "unevaluated" the answers of is_unevaluated
-_SHARED: ContextVar[dict[Hashable, dict[sp.Basic, Any]] | None] = ContextVar("derive_printed", default=None)
+# settings) the text of each sub-expression, under "unevaluated" the answers of is_unevaluated, and
+# under ("has", types) the parts of those types in each part
+_SHARED: ContextVar[dict[Hashable, Any] | None] = ContextVar("derive_printed", default=None)
 
 
 @contextmanager
@@ -157,17 +158,19 @@ def _is_number(self: Expr) -> bool:
         return answer
 
 
+def _is_type(pattern: Any) -> bool:
+    return isinstance(pattern, type) and issubclass(pattern, sp.Basic)
+
+
 def _kept_has(self: sp.Basic, *patterns: Any) -> bool:
     shared = _SHARED.get()
-    types = all(isinstance(p, type) and issubclass(p, sp.Basic) for p in patterns)
-    if shared is None or not patterns or not types:
+    if shared is None or not patterns or not all(_is_type(p) for p in patterns):
         return _HAS(self, *patterns)  # type: ignore[no-any-return]
-    table = shared.setdefault(("has", patterns), {})
-    if self not in table:
-        # SymPy's answer for types: whether the part or any part inside it is one of them
-        for node in bottom_up(self, table):
-            table[node] = isinstance(node, patterns) or any(table[arg] for arg in node.args)
-    return table[self]  # type: ignore[no-any-return]
+    # SymPy's answer for types: whether the part or any part inside it is one of them
+    inside = shared.get(("has", patterns))
+    if inside is None:
+        inside = shared[("has", patterns)] = Inside(*patterns)
+    return bool(inside(self))
 
 
 def _ordering_kept(entering: bool) -> None:
